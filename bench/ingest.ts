@@ -1,0 +1,74 @@
+/**
+ * ingest: points/s through `POST /write` with 5000-line bodies of the Telegraf payload
+ * (gen_telegraf.py), on loopback, load from a second process (autocannon, 4
+ * connections), against our daemon (`node bin/kapacitord.js`, its own process) and
+ * against a private influxd's own `/write` on the same bodies in the same run.
+ * Figures: `ingest` (points/s, baseline influxd, with p50/p99 request latency) and
+ * `ingest-p99` (ms). Target: ≥ 3× influxd.
+ *
+ * env: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 4).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { emit, genTelegrafLines, ingestVars, log, ratio, round, runLoad, startInfluxd, startKapacitord, type LoadResult, type Server } from './lib/procs.js'
+
+const LINES_PER_BODY = 5000
+const BODIES = 20
+const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4)
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'))
+  const servers: Server[] = []
+  try {
+    const lines = await genTelegrafLines(LINES_PER_BODY * BODIES)
+    const files: string[] = []
+    let bytes = 0
+    for (let i = 0; i < BODIES; i++) {
+      const body = lines.slice(i * LINES_PER_BODY, (i + 1) * LINES_PER_BODY).join('\n') + '\n'
+      bytes += Buffer.byteLength(body)
+      const f = join(dir, `body-${i}.lp`)
+      writeFileSync(f, body)
+      files.push(f)
+    }
+    log(`ingest: ${BODIES} bodies of ${LINES_PER_BODY} lines, ${round(bytes / BODIES / 1024)} KiB each`)
+
+    const ours = await startKapacitord()
+    servers.push(ours)
+    const influx = await startInfluxd('telegraf')
+    servers.push(influx)
+
+    const spec = { bodyFiles: files, connections: CONNECTIONS, durationS: DURATION, warmupS: 2 }
+    const before = await ingestVars(ours.url)
+    const o: LoadResult = await runLoad({ ...spec, url: `${ours.url}/write?db=telegraf` })
+    const after = await ingestVars(ours.url)
+    log(`ours: ${JSON.stringify(o)}`)
+    const b: LoadResult = await runLoad({ ...spec, url: `${influx.url}/write?db=telegraf` })
+    log(`influxd: ${JSON.stringify(b)}`)
+
+    // The measured run's points as the daemon counted them (warm-up excluded by autocannon,
+    // so the counter delta includes warm-up too: use it only as a check that nothing was refused).
+    const counted = after.points_received - before.points_received
+    const expectedCounted = (after.http.writes_ok - before.http.writes_ok) * LINES_PER_BODY
+    const oursPps = (o.ok * LINES_PER_BODY) / o.duration_s
+    const basePps = (b.ok * LINES_PER_BODY) / b.duration_s
+    emit({
+      name: 'ingest', value: round(oursPps), unit: 'points/s', baseline: round(basePps), ratio: ratio(oursPps, basePps),
+      p50_ms: o.latency_p50_ms, p99_ms: o.latency_p99_ms, baseline_p50_ms: b.latency_p50_ms, baseline_p99_ms: b.latency_p99_ms,
+      connections: CONNECTIONS, lines_per_request: LINES_PER_BODY,
+      non2xx: o.non2xx + o.errors, baseline_non2xx: b.non2xx + b.errors,
+      counted_by_daemon: counted === expectedCounted && after.lines_rejected === before.lines_rejected,
+      target_ratio: 3,
+    })
+    emit({
+      name: 'ingest-p99', value: o.latency_p99_ms, unit: 'ms', baseline: b.latency_p99_ms, ratio: ratio(o.latency_p99_ms, b.latency_p99_ms),
+      lines_per_request: LINES_PER_BODY,
+    })
+  } finally {
+    for (const s of servers.reverse()) await s.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((e) => { process.stderr.write(String(e?.stack ?? e) + '\n'); process.exit(1) })

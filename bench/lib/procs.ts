@@ -1,0 +1,264 @@
+/**
+ * Benchmark plumbing: free ports, our daemon and a private influxd each in its own
+ * child process, load generators run as child processes, and the figure printer.
+ * Nothing here is measured itself.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The repository root (this file runs from dist/bench/lib/). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+/** Where the compiled bench files are (dist/bench). */
+export const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+
+export const PYTHON = '/usr/bin/python3'
+
+export interface Figure {
+  name: string
+  value: number
+  unit: string
+  baseline: number | null
+  ratio: number | null
+  [extra: string]: unknown
+}
+
+/** Prints one figure as one JSON line on stdout. */
+export function emit(f: Figure): void {
+  process.stdout.write(JSON.stringify(f) + '\n')
+}
+
+export function round(n: number, digits = 0): number {
+  const k = 10 ** digits
+  return Math.round(n * k) / k
+}
+
+export function ratio(value: number, baseline: number): number | null {
+  return baseline > 0 ? round(value / baseline, 2) : null
+}
+
+/** Progress on stderr (stdout is for figures only). */
+export function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`)
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer()
+    s.on('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      s.close(() => resolvePort(port))
+    })
+  })
+}
+
+export function genTelegrafPath(): string {
+  const candidates = [process.env.GEN_TELEGRAF, resolve(repoRoot, '../shared/tools/gen_telegraf.py'), '/work/shared/tools/gen_telegraf.py']
+  for (const c of candidates) if (c && existsSync(c)) return c
+  throw new Error('gen_telegraf.py not found (looked beside the repository in ../shared/tools)')
+}
+
+/** gen_telegraf.py's payload as lines (without their `\n`). */
+export async function genTelegrafLines(lines: number, seed = 1, hosts = 100): Promise<string[]> {
+  const out = await runChild(PYTHON, [genTelegrafPath(), '--lines', String(lines), '--seed', String(seed), '--hosts', String(hosts)])
+  return out.split('\n').filter((l) => l !== '')
+}
+
+/** Runs a command to completion; resolves its stdout, rejects on a non-zero exit. */
+export function runChild(cmd: string, args: readonly string[], timeoutMs = 180_000): Promise<string> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      if (code === 0) resolveRun(Buffer.concat(out).toString('utf8'))
+      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${Buffer.concat(err).toString('utf8').slice(-2000)}`))
+    })
+  })
+}
+
+/** Runs a compiled bench/lib script in a child node process; resolves the JSON of its last stdout line. */
+export async function runNodeJson<T>(script: string, arg: unknown, timeoutMs = 120_000): Promise<T> {
+  const out = await runChild(process.execPath, [join(benchDir, 'lib', script), JSON.stringify(arg)], timeoutMs)
+  const last = out.trim().split('\n').pop() ?? ''
+  return JSON.parse(last) as T
+}
+
+async function waitPing(url: string, child: ChildProcess, logs: () => string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited before answering /ping:\n${logs()}`)
+    try {
+      const res = await fetch(`${url}/ping`)
+      if (res.status === 204) return
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`no /ping after ${timeoutMs} ms:\n${logs()}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolveStop()
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    child.once('exit', () => { clearTimeout(timer); resolveStop() })
+    child.kill('SIGTERM')
+  })
+}
+
+export interface Server {
+  url: string
+  pid: number
+  /** Extra listener ports (our [[udp]] listeners). */
+  udpPorts: number[]
+  stop(): Promise<void>
+}
+
+export interface KapacitordOptions {
+  udp?: Array<{ database: string; retentionPolicy?: string; buffer?: number; readBuffer?: number }>
+  /** Extra arguments for node (e.g. --cpu-prof). */
+  nodeArgs?: string[]
+  env?: NodeJS.ProcessEnv
+}
+
+/** `node bin/kapacitord.js -config <tmp conf>` with a temporary data dir, loopback ports. */
+export async function startKapacitord(opts: KapacitordOptions = {}): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'kapacitord-bench-'))
+  const httpPort = await freePort()
+  const udpPorts: number[] = []
+  const conf: string[] = [
+    `data_dir = ${JSON.stringify(join(dir, 'data'))}`,
+    '[http]',
+    `  bind-address = "127.0.0.1:${httpPort}"`,
+    '  log-enabled = false',
+    '[logging]',
+    '  level = "WARN"',
+  ]
+  for (const u of opts.udp ?? []) {
+    const port = await freePort()
+    udpPorts.push(port)
+    conf.push('[[udp]]', '  enabled = true', `  bind-address = "127.0.0.1:${port}"`,
+      `  database = ${JSON.stringify(u.database)}`, `  retention-policy = ${JSON.stringify(u.retentionPolicy ?? 'autogen')}`)
+    if (u.buffer !== undefined) conf.push(`  buffer = ${u.buffer}`)
+    if (u.readBuffer !== undefined) conf.push(`  read-buffer = ${u.readBuffer}`)
+  }
+  const confPath = join(dir, 'kapacitor.conf')
+  writeFileSync(confPath, conf.join('\n') + '\n')
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(repoRoot, 'bin/kapacitord.js'), '-config', confPath],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, env: opts.env ?? process.env })
+  let output = ''
+  child.stdout?.on('data', (b: Buffer) => { output = (output + b.toString()).slice(-20_000) })
+  child.stderr?.on('data', (b: Buffer) => { output = (output + b.toString()).slice(-20_000) })
+  const url = `http://127.0.0.1:${httpPort}`
+  try {
+    await waitPing(url, child, () => output)
+  } catch (e) {
+    await stopChild(child)
+    rmSync(dir, { recursive: true, force: true })
+    throw e
+  }
+  return {
+    url, pid: child.pid ?? 0, udpPorts,
+    async stop() { await stopChild(child); rmSync(dir, { recursive: true, force: true }) },
+  }
+}
+
+/** A private influxd per wire-compat.md §e, with database `db` created. */
+export async function startInfluxd(db: string): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'influxd-bench-'))
+  const httpPort = await freePort()
+  const rpcPort = await freePort()
+  const conf = `reporting-enabled = false
+bind-address = "127.0.0.1:${rpcPort}"
+[meta]
+  dir = "${dir}/meta"
+[data]
+  dir = "${dir}/data"
+  wal-dir = "${dir}/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:${httpPort}"
+  log-enabled = false
+[ifql]
+  enabled = false
+[continuous_queries]
+  enabled = false
+`
+  writeFileSync(join(dir, 'influxdb.conf'), conf)
+  const child = spawn('influxd', ['-config', join(dir, 'influxdb.conf')], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout?.on('data', (b: Buffer) => { output = (output + b.toString()).slice(-20_000) })
+  child.stderr?.on('data', (b: Buffer) => { output = (output + b.toString()).slice(-20_000) })
+  const url = `http://127.0.0.1:${httpPort}`
+  try {
+    await waitPing(url, child, () => output)
+    const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q: `CREATE DATABASE "${db}"` }) })
+    if (res.status !== 200) throw new Error(`CREATE DATABASE: ${res.status} ${await res.text()}`)
+  } catch (e) {
+    await stopChild(child)
+    rmSync(dir, { recursive: true, force: true })
+    throw e
+  }
+  return {
+    url, pid: child.pid ?? 0, udpPorts: [],
+    async stop() { await stopChild(child); rmSync(dir, { recursive: true, force: true }) },
+  }
+}
+
+/** Our counters (`GET /kapacitor/v1/debug/vars`), the `ingest` section. */
+export async function ingestVars(url: string): Promise<IngestVars> {
+  const res = await fetch(`${url}/kapacitor/v1/debug/vars`)
+  const j = (await res.json()) as { ingest?: IngestVars }
+  if (!j.ingest) throw new Error(`no ingest section in /kapacitor/v1/debug/vars: ${JSON.stringify(j).slice(0, 500)}`)
+  return j.ingest
+}
+
+export interface IngestVars {
+  points_received: number
+  lines_rejected: number
+  bytes_received: number
+  http: Record<string, number>
+  udp: Array<Record<string, number | string | null>>
+}
+
+/** What bench/lib/http-load.ts reports. */
+export interface LoadResult {
+  duration_s: number
+  requests: number
+  ok: number
+  non2xx: number
+  errors: number
+  timeouts: number
+  latency_p50_ms: number
+  latency_p99_ms: number
+  latency_max_ms: number
+  statuses: Record<string, number>
+}
+
+export interface LoadSpec {
+  url: string
+  /** Files, each one request body; cycled. */
+  bodyFiles?: string[]
+  /** Literal bodies; cycled. */
+  bodies?: string[]
+  headers?: Record<string, string>
+  connections: number
+  durationS: number
+  warmupS?: number
+}
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return runNodeJson<LoadResult>('http-load.js', spec, (spec.durationS + (spec.warmupS ?? 0) + 60) * 1000)
+}
