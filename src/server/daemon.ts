@@ -1,0 +1,108 @@
+/**
+ * Starting and stopping everything kapacitord runs: the store (first, so that a second
+ * daemon on the same data directory fails before it binds anything), the HTTP server,
+ * the `[[udp]]` listeners. One structured log line says what was bound.
+ */
+import { performance } from 'node:perf_hooks'
+import { systemClock, type Clock } from '../model/clock.js'
+import { CountingSink, type PointSink } from '../ingest/sink.js'
+import { IngestStats } from '../ingest/stats.js'
+import { startUdpListener, type UdpListener } from '../ingest/udp.js'
+import type { Config } from './config.js'
+import { createHttpServer, type HttpServer, type WriteRouting } from './http.js'
+import { createLogger, type Logger } from './logger.js'
+import { openStore, type Store } from './store.js'
+import { PRODUCT_VERSION, KAPACITOR_COMPAT_VERSION } from './version.js'
+
+export interface DaemonOptions {
+  config: Config
+  /** Defaults to a logger made from `config.logging`. */
+  logger?: Logger
+  /** Where accepted points go; defaults to a CountingSink until tasks exist. */
+  sink?: PointSink
+  clock?: Clock
+  /** How `/write` is routed (see http.ts); default `'raw'`. */
+  writeRouting?: WriteRouting
+}
+
+export interface Address { host: string; port: number }
+
+export interface Daemon {
+  httpAddress: Address
+  /** One per enabled `[[udp]]` listener, in config order. */
+  udpAddresses: Address[]
+  stats: IngestStats
+  sink: PointSink
+  store: Store
+  config: Config
+  logger: Logger
+  /** Graceful: stops accepting, finishes in-flight requests (up to `[http] shutdown-timeout`), closes UDP and the store. Idempotent. */
+  stop(): Promise<void>
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const { config } = opts
+  const logger = opts.logger ?? createLogger(config.logging)
+  const sink = opts.sink ?? new CountingSink()
+  const clock = opts.clock ?? systemClock
+  const startedAtMs = performance.now()
+
+  if (config.ignored.length > 0) logger.debug({ keys: config.ignored }, 'config keys not used by this build (ignored)')
+
+  const store = await openStore(config.dataDir)
+  const stats = new IngestStats()
+  let http: HttpServer | null = null
+  const udp: UdpListener[] = []
+  try {
+    http = createHttpServer({
+      config, logger, sink, stats, clock,
+      clusterId: store.clusterId, serverId: store.serverId, startedAtMs,
+      writeRouting: opts.writeRouting,
+    })
+    const httpAddress = await http.listen()
+    for (const u of config.udp) {
+      if (!u.enabled) continue
+      const rp = u.retentionPolicy || config.defaultRetentionPolicy
+      udp.push(await startUdpListener({
+        config: u,
+        defaultRetentionPolicy: config.defaultRetentionPolicy,
+        sink,
+        counters: stats.addUdpListener(u.bindAddress, u.database, rp),
+        clock,
+        logger: logger.child({ service: 'udp', bind: u.bindAddress }),
+      }))
+    }
+    const udpAddresses = udp.map((l) => l.address)
+    logger.info({
+      http: httpAddress,
+      udp: udpAddresses,
+      data_dir: config.dataDir,
+      config: config.path,
+      hostname: config.hostname,
+      version: PRODUCT_VERSION,
+      kapacitor_version: KAPACITOR_COMPAT_VERSION,
+    }, 'kapacitord started')
+
+    let stopping: Promise<void> | null = null
+    const httpServer = http
+    return {
+      httpAddress, udpAddresses, stats, sink, store, config, logger,
+      stop() {
+        stopping ??= (async () => {
+          logger.info('kapacitord stopping')
+          const timeoutMs = Number(config.http.shutdownTimeout / 1_000_000n)
+          await httpServer.close(timeoutMs)
+          await Promise.all(udp.map((l) => l.stop()))
+          await store.close()
+          logger.info('kapacitord stopped')
+        })()
+        return stopping
+      },
+    }
+  } catch (err) {
+    await http?.close(0).catch(() => {})
+    await Promise.all(udp.map((l) => l.stop().catch(() => {})))
+    await store.close().catch(() => {})
+    throw err
+  }
+}
