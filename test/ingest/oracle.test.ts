@@ -1,0 +1,96 @@
+/**
+ * Our line-protocol parser against a real influxd 1.x, case by case (oracle-cases.ts),
+ * plus every input the differential fuzz ever caught (fixtures/line-protocol/fuzz-regressions.json).
+ * See oracle-harness.ts for what is compared. ORACLE_DUMP=1 prints every trial (influxd's
+ * answer, ours); ORACLE_REPORT=<file> writes the disagreements to a file.
+ */
+import t from 'tap'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { startInfluxd, influxdVersion } from '../fixtures/influxd.js'
+import { CASES, type OracleCase } from './oracle-cases.js'
+import { loadParser, runBatch, describeTrial, answerText, problemsOf, type TrialReport } from './oracle-harness.js'
+
+interface Regression { seed: string; iteration: number; precision: string | null; line: string; note?: string }
+
+const regressions: Regression[] = JSON.parse(readFileSync(new URL('../../../test/fixtures/line-protocol/fuzz-regressions.json', import.meta.url), 'utf8'))
+const all: OracleCase[] = [
+  ...CASES,
+  ...regressions.map((r) => ({
+    name: `fuzz regression seed=${r.seed} #${r.iteration}${r.note ? ` (${r.note})` : ''}`,
+    requests: [{ body: r.line, precision: r.precision ?? undefined }],
+  })),
+]
+
+t.test('our line-protocol parser against influxd, table cases', async (t) => {
+  const influx = await startInfluxd()
+  t.teardown(() => influx.stop())
+  t.comment(influxdVersion())
+  const { api, missing } = await loadParser()
+  if (!api) t.fail(`our parser is not available: ${missing.join('; ')}`)
+  else if (missing.length) t.fail(`missing: ${missing.join('; ')}`)
+
+  const started = Date.now()
+  const results: TrialReport[][] = new Array(all.length)
+  let next = 0
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    for (;;) {
+      const i = next++
+      if (i >= all.length) return
+      const cs = all[i]!
+      const b = await runBatch(influx, `case${i}`, cs.requests.map((r, k) => ({
+        id: cs.requests.length > 1 ? `${cs.name} [request ${k + 1}]` : cs.name,
+        body: Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body, 'utf8'),
+        precision: r.precision,
+      })), api)
+      // Multi-request cases: what no point explains belongs to the case (shown on its last request).
+      b.reports[b.reports.length - 1]!.valueProblems.push(...b.unexplained)
+      results[i] = b.reports
+    }
+  }))
+  t.comment(`${all.length} cases (${CASES.length} table, ${regressions.length} fuzz regressions) against influxd in ${Date.now() - started} ms`)
+
+  const disagreements: string[] = []
+  for (let i = 0; i < all.length; i++) {
+    const cs = all[i]!
+    t.test(cs.name, async (t) => {
+      for (let k = 0; k < cs.requests.length; k++) {
+        const req = cs.requests[k]!
+        const r = results[i]![k]!
+        const d = describeTrial(r)
+        if (process.env.ORACLE_DUMP) t.comment(d)
+        const cls = r.influx.kind === 'storage' ? r.influx.cls : undefined
+        if (req.storage) {
+          // Not a parse verdict (wire-compat.md §a.3): influxd's parser accepted the body,
+          // its storage layer (or a panic) refused it.
+          if (cls === req.storage) t.pass(`influxd answers with the storage-layer class ${req.storage}`)
+          else t.fail(`influxd was expected to answer with the storage-layer class ${req.storage}\n${d}`)
+          if (!api) continue
+          if (req.storage === 'non-utf8-measurement') {
+            t.comment(`non-UTF-8 measurement (classified, not compared); ours: ${r.oursAnswer ? answerText(r.oursAnswer) : '(none)'}`)
+            continue
+          }
+          const ok = !!r.ours && r.ours.errors.length === 0 && r.ours.points.length > 0 && r.notes.length === 0
+          if (ok) t.pass('our parser accepts what influxd\'s parser accepted')
+          else { disagreements.push(d); t.fail(`our parser must accept what influxd's parser accepted\n${d}`) }
+          continue
+        }
+        if (r.influx.kind === 'storage' || r.influx.kind === 'unexpected') {
+          t.fail(`unclassified influxd answer (declare its storage class in oracle-cases.ts if it is not a parse verdict)\n${d}`)
+          continue
+        }
+        if (!api) continue
+        const problems = problemsOf(r)
+        if (problems.length === 0) t.pass('same verdict, error text, stored values and encoder round trip as influxd')
+        else { disagreements.push(d); t.fail(`disagrees with influxd (${problems.join(', ')})\n${d}`) }
+        if (r.valuesSkipped && !/different shards/.test(r.valuesSkipped)) t.comment(`values not compared: ${r.valuesSkipped}`)
+      }
+    })
+  }
+
+  t.teardown(() => {
+    if (disagreements.length) {
+      t.comment(`${disagreements.length} disagreements with influxd`)
+      if (process.env.ORACLE_REPORT) writeFileSync(process.env.ORACLE_REPORT, disagreements.join('\n\n') + '\n')
+    }
+  })
+})
