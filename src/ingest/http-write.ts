@@ -73,11 +73,13 @@ export function createWriteHandler(opts: WriteHandlerOptions): RequestHandler {
 
   function respond(req: IncomingMessage, res: ServerResponse, requestId: string, started: number, status: number, error: string | null, close = false): void {
     const headers: Record<string, string> = { ...STATIC_HEADERS, 'Request-Id': requestId, 'X-Request-Id': requestId }
-    let body: string | undefined
+    // A Buffer, never a string: Node writes the header block with the first body chunk's
+    // encoding when that chunk is a string, which would UTF-8-encode X-Influxdb-Error's bytes again.
+    let body: Buffer | undefined
     if (error !== null) {
       headers['X-Influxdb-Error'] = errorHeaderValue(error)
-      body = JSON.stringify({ error })
-      headers['Content-Length'] = String(Buffer.byteLength(body))
+      body = Buffer.from(JSON.stringify({ error }))
+      headers['Content-Length'] = String(body.length)
     }
     if (status === 405) headers['Allow'] = 'OPTIONS, POST'
     if (close) headers['Connection'] = 'close'

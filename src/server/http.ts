@@ -121,6 +121,15 @@ export interface BuildAppOptions extends HttpServerOptions {
   readonly serverFactory?: (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server
 }
 
+/**
+ * Error bodies go out as Buffers: with a string body Node writes the header block in the
+ * body's encoding (UTF-8), which would mangle the UTF-8 bytes that errorHeaderValue puts
+ * in X-Influxdb-Error as latin1 code units.
+ */
+function jsonBuffer(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value))
+}
+
 /** The fastify application with every route; `inject()` it in tests. */
 export function buildApp(opts: BuildAppOptions): FastifyInstance {
   const { config, logger } = opts
@@ -160,13 +169,13 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     if (status >= 500) request.log.error({ err }, 'request failed')
     const message = err.message
     reply.code(status).header('X-Influxdb-Error', errorHeaderValue(message)).type('application/json')
-    return { error: message, message }
+    return jsonBuffer({ error: message, message })
   })
 
   app.setNotFoundHandler((request, reply) => {
     const message = `not found: ${request.method} ${request.url.split('?')[0]}`
     reply.code(404).header('X-Influxdb-Error', errorHeaderValue(message)).type('application/json')
-    return { error: message, message }
+    return jsonBuffer({ error: message, message })
   })
 
   void app.register(pingRoutes)
