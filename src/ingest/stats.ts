@@ -176,7 +176,7 @@ function addressHex(address: string): string {
   if (a.slice(lastColon + 1).includes('.')) {
     const v4 = a.slice(lastColon + 1).split('.').map((b) => Number(b))
     tail = [((v4[0]! << 8) | v4[1]!).toString(16), ((v4[2]! << 8) | v4[3]!).toString(16)]
-    a = a.slice(0, lastColon + 1) + '0'
+    a = a.slice(0, lastColon + 1) + '0:0'
   }
   const [head, rest] = a.split('::') as [string, string | undefined]
   const h = head === '' ? [] : head.split(':')
