@@ -13,6 +13,16 @@ export interface OracleRequest {
   precision?: string
   /** The storage-layer class influxd answers this request with (not a parse verdict). */
   storage?: StorageClass
+  /**
+   * influxd accepts the line but its points cannot be read back (its index unescapes the
+   * measurement twice); only the verdict is compared.
+   */
+  unreadable?: true
+  /**
+   * A deliberate, documented difference of our parser from influxd: the comparison still
+   * runs and is reported as a TODO (visible in tap's summary) instead of a failure.
+   */
+  deviation?: string
 }
 
 export interface OracleCase {
@@ -25,6 +35,12 @@ const raw = String.raw
 
 function c(name: string, body: string | Buffer, precision?: string, storage?: StorageClass): OracleCase {
   return { name, requests: [{ body, precision, storage }] }
+}
+function unreadable(cs: OracleCase): OracleCase {
+  return { ...cs, requests: cs.requests.map((r) => ({ ...r, unreadable: true as const })) }
+}
+function deviation(why: string, cs: OracleCase): OracleCase {
+  return { ...cs, requests: cs.requests.map((r) => ({ ...r, deviation: why })) }
 }
 function lines(...ls: string[]): string { return ls.join('\n') }
 
@@ -45,9 +61,9 @@ export const CASES: OracleCase[] = [
   c('measurement escaped equals (not an escape there)', raw`cpu\=load v=1 ${T}`),
   c('measurement unescaped equals', `cpu=load v=1 ${T}`),
   c('measurement double backslash', raw`cpu\\load v=1 ${T}`),
-  c('measurement ends with double backslash then tags', raw`cpu\\,t=1 v=1 ${T}`),
+  unreadable(c('measurement ends with double backslash then tags', raw`cpu\\,t=1 v=1 ${T}`)),
   c('measurement backslash before other char', raw`cpu\aload v=1 ${T}`),
-  c('measurement triple backslash space', raw`cpu\\\ load v=1 ${T}`),
+  unreadable(c('measurement triple backslash space', raw`cpu\\\ load v=1 ${T}`)),
   c('measurement escaped trailing space swallows fields', raw`cpu\ v=1 ${T}`),
   c('measurement trailing backslash at end of line', raw`cpu v=1 ${T}` + '\n' + raw`cpu\ `),
   c('measurement with double quotes', `"cpu" v=1 ${T}`),
@@ -125,7 +141,8 @@ export const CASES: OracleCase[] = [
   c('string unquoted word', `cpu s=abc ${T}`),
   c('string single quotes', `cpu s='a' ${T}`),
   c('string unicode and emoji', `cpu s="héllo 🌍" ${T}`),
-  c('string invalid UTF-8 bytes', Buffer.concat([Buffer.from('cpu s="a'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(`b" ${T}`)])),
+  deviation('our parser refuses invalid UTF-8 in a string field (influxd stores the raw bytes, which a JS string cannot hold)',
+    c('string invalid UTF-8 bytes', Buffer.concat([Buffer.from('cpu s="a'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(`b" ${T}`)]))),
   c('string 70000 characters', `cpu s="${'x'.repeat(70000)}" ${T}`),
   c('string quote inside tag value is not a string', `cpu,t="a v=1 ${T}`),
 

@@ -170,7 +170,7 @@ t.test('differential fuzz: our line-protocol parser against influxd', async (t) 
     compared += r.comparedPoints
     if (r.comparedPoints) comparedTrials++
     if (r.valuesSkipped) {
-      const why = r.valuesSkipped.replace(/"[^"]*"/g, '…').replace(/trial .*?:/, 'trial:')
+      const why = r.valuesSkipped.replace(/"(?:[^"\\]|\\.)*"/g, '…').replace(/trial .*?:/, 'trial:')
       skipped.set(why, (skipped.get(why) ?? 0) + 1)
     }
   }

@@ -205,6 +205,14 @@ export interface BatchOptions {
   rp?: string
 }
 
+/** The start of `valuesSkipped` for influxd's unreadable measurements (see runBatch). */
+export const UNREADABLE = 'measurement unreadable in influxd'
+
+/** influxd's unescapeMeasurement: `\,` → `,` then `\ ` → ` `. */
+export function unescapeMeasurement(name: string): string {
+  return name.includes('\\') ? name.split('\\,').join(',').split('\\ ').join(' ') : name
+}
+
 const SENTINEL_A = 1_234_567_890_123_456_789n
 const SENTINEL_B = SENTINEL_A + 3n * 86_400_000_000_000n + 7_654_321n
 
@@ -239,6 +247,7 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
   }
   const stored = await influx.readAll(db)
   const fieldKeys = await influx.fieldKeys(db)
+  const listed = await influx.measurements(db)
   await influx.dropDatabase(db)
 
   const reports: TrialReport[] = trials.map((input, i) => ({
@@ -371,6 +380,8 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
     }
   }
 
+  // Measurements influxd lists but returns no data and no field keys for.
+  const ghosts = new Set(listed.filter((n) => !storedByName.has(n) && !fieldKeys.has(n)))
   // Compare the database with the fold, measurement by measurement.
   const names = new Set<string>([...storedByName.keys(), ...trialsByName.keys()])
   const expectedByName = new Map<string, typeof folded extends Map<string, infer V> ? V[] : never>()
@@ -388,6 +399,16 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
     }
     const exp = expectedByName.get(name) ?? []
     const got = storedByName.get(name) ?? []
+    if (exp.length > 0 && got.length === 0) {
+      // influxd defect: the index unescapes a measurement (`\,` `\ `) a second time, so
+      // `cpu\\,t=1 v=1` (measurement `cpu\,t=1`) is listed as `cpu,t=1` and no query
+      // finds its points. Recognised precisely, never assumed.
+      const twice = unescapeMeasurement(name)
+      if (twice !== name && ghosts.has(twice)) {
+        for (const i of ts ?? []) reports[i]!.valuesSkipped ??= `${UNREADABLE}: influxd lists it as ${JSON.stringify(twice)}, whose points no query returns`
+        continue
+      }
+    }
     if (exp.length === 0) {
       if (!orphans && got.length > 0) unexplained.push(...got.map((p) => `influxd stored ${showPoint(p)} which none of our points explains`))
       continue
