@@ -32,7 +32,8 @@
  * (`KAPACITOR_HTTP_BIND_ADDRESS`, `KAPACITOR_DATA_DIR`, `KAPACITOR_LOGGING_LEVEL`);
  * array sections are indexed (`KAPACITOR_UDP_0_BIND_ADDRESS`), and an index one past
  * the end adds an element, so a listener can be configured from the environment alone.
- * Precedence: defaults < file < environment < command-line overrides.
+ * An empty variable overrides nothing. Precedence: defaults < file < environment <
+ * command-line overrides.
  */
 import { readFileSync } from 'node:fs'
 import { parse as parseToml, TomlError } from 'smol-toml'
@@ -264,7 +265,7 @@ function applyEnvKeys(target: RawTable, specs: readonly KeySpec[], env: NodeJS.P
   for (const s of specs) {
     const name = envName(...parts, s.key)
     const value = env[name]
-    if (value === undefined) continue
+    if (value === undefined || value === '') continue // unset or empty: no override (as InfluxDB's overrides)
     const v = coerceEnv(name, value, s.kind, problems)
     if (v !== undefined) target[s.key] = v
   }
@@ -278,7 +279,7 @@ function applyEnv(raw: RawTable, env: NodeJS.ProcessEnv, problems: string[]): vo
     for (let i = 0; ; i++) {
       const prefix = envName(a, i) + '_'
       if (i >= items.length) {
-        if (!Object.keys(env).some((k) => k.startsWith(prefix))) break
+        if (!Object.keys(env).some((k) => k.startsWith(prefix) && env[k] !== '')) break
         items.push(defaultsOf(ARRAY_KEYS[a]))
       }
       applyEnvKeys(items[i]!, ARRAY_KEYS[a], env, [a, i], problems)

@@ -102,6 +102,8 @@ function flush(logger: Logger): void {
 /** Runs the command line; resolves to the exit status. */
 export async function main(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let code = 0
+  // yargs calls .fail() for an unknown flag but may still run the command's handler.
+  let failed = false
   const common = {
     config: { type: 'string', describe: 'Kapacitor TOML config file (env KAPACITOR_CONFIG_PATH)' },
   } as const
@@ -116,9 +118,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
       'log-file': { type: 'string', describe: 'Log destination: STDOUT, STDERR or a file (config [logging] file)' },
       pidfile: { type: 'string', describe: 'Write the process id to this file' },
     }), async (args) => {
+      if (failed) return
       code = await run(args as Flags, env)
     })
     .command('config', 'Print the configuration as TOML (the defaults, or -config with the environment applied)', (y) => y.options(common), (args) => {
+      if (failed) return
       try {
         process.stdout.write(configToToml(readConfig(args as Flags, env)))
       } catch (err) {
@@ -134,6 +138,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
     .help()
     .fail((msg, err) => {
       if (err) throw err
+      failed = true
       code = fail(`${msg} (see kapacitord --help)`)
     })
     .parseAsync()
