@@ -1,0 +1,497 @@
+/**
+ * The line-protocol parser: bytes of a `/write` body (or a UDP datagram) → Points, with
+ * influxd 1.6.7's exact behaviour — what it accepts, the values it stores, and the reason
+ * text of every line it refuses (`unable to parse '<line>': <reason>`).
+ *
+ * Two paths:
+ *  - the fast path (this file) parses the common shapes of a line in one pass over its
+ *    bytes: a measurement and tags without `\\` pairs, fields whose keys have no backslash
+ *    or quote, numbers / strings / booleans, an optional timestamp. The measurement+tags
+ *    bytes are looked up in a bounded cache of recently seen series, so a known series
+ *    costs a hash and a compare and its points share one frozen tags object; field keys
+ *    are interned the same way. It declines (returns -1) at the first thing it does not
+ *    handle or that is an error, without side effects;
+ *  - the exact path (line-protocol-exact.ts) re-reads a declined line the way influxd
+ *    does and produces the point or influxd's reason. Every error comes from there.
+ * The two agree on every line the fast path accepts (tested by differential fuzzing).
+ *
+ * Decisions where influxd has no usable answer (documented, tested):
+ *  - Non-UTF-8 bytes in a measurement, tag key or value, field key or string value: the
+ *    line is refused with `invalid UTF-8 in <part>` (influxd answers 500 for the whole
+ *    request for a measurement or field key, and stores raw bytes for tags and strings,
+ *    which JavaScript strings cannot hold without mangling). The echoed line in an error
+ *    shows each invalid byte as U+FFFD, as influxd's JSON error body does.
+ *  - A line that influxd's scanner accepts but its storage cannot read back (e.g.
+ *    `m a\\="x=y"`, where influxd answers 500 `engine: unable to parse bool value`) is
+ *    refused with that reason instead of failing the request.
+ *  - influxd panics (500) on a line with exactly 100, 200, … tags; we parse it.
+ *  - A field key may be empty (`m \t=1`: the tab is skipped as whitespace and influxd
+ *    stores a field named ""), and is kept.
+ *
+ * `LineError.text` is the line as influxd echoes it: from its first non-whitespace byte
+ * (spaces, tabs and NULs are skipped) to the end of the line, without the `\n` (a `\r`
+ * before it stays). A quoted field value may span several physical lines; `line` is the
+ * 1-based number of the physical line where the refused line starts.
+ */
+import type { FieldValue, Point, Tags } from '../model/point.js'
+import { nanosPerUnit, truncateToPrecision, type Precision } from '../model/time.js'
+import {
+  BACKSLASH, COMMA, EQUALS, HASH, NEWLINE, QUOTE, SPACE, STRING_ESCAPES, TAB,
+  decodeLossy, decodeStrict, defineOwn, latin1, unescapeStrict,
+} from './line-protocol-bytes.js'
+import { MAX_KEY_LENGTH, MAX_NANO_TIME, decodeKey, isWhitespace, parseLineExact, scanKey, scanLine } from './line-protocol-exact.js'
+
+export interface LineError {
+  /** 1-based number of the physical line (in the body) where the refused line starts. */
+  readonly line: number
+  /** The line as influxd echoes it (leading whitespace skipped, without its `\n`). */
+  readonly text: string
+  /** influxd's reason, e.g. `missing fields`, `invalid boolean`. */
+  readonly reason: string
+}
+
+export interface ParseOptions {
+  db: string
+  rp: string
+  precision: Precision
+  /** Receive time of the request in ns, not yet truncated: the time of every line without a timestamp. */
+  now: bigint
+}
+
+export interface ParseResult {
+  points: Point[]
+  errors: LineError[]
+}
+
+/** influxd's per-line error entry: `unable to parse '<text>': <reason>`. */
+export function formatLineError(e: LineError): string {
+  return `unable to parse '${e.text}': ${e.reason}`
+}
+
+export interface ParserOptions {
+  /** Series (measurement+tags byte strings) remembered; the cache is emptied when it is full. */
+  maxSeries?: number
+  /** Field keys remembered; likewise. */
+  maxFieldKeys?: number
+  /** false: every line through the exact path (for differential tests). */
+  fastPath?: boolean
+}
+
+interface SeriesEntry {
+  readonly bytes: Buffer
+  readonly name: string
+  readonly tags: Tags
+  next: SeriesEntry | undefined
+}
+
+interface KeyEntry {
+  readonly bytes: Buffer
+  readonly key: string
+  next: KeyEntry | undefined
+}
+
+const FNV_OFFSET = 0x811c9dc5
+const FNV_PRIME = 0x01000193
+const INT64_MIN = -9223372036854775808n
+const INT64_MAX = 9223372036854775807n
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`))
+
+/**
+ * A parser with its own caches. Not re-entrant within one call, but calls are synchronous,
+ * so one instance may serve a whole process; `parseLineProtocol` uses a shared one.
+ */
+export class LineProtocolParser {
+  private readonly series = new Map<number, SeriesEntry>()
+  private seriesCount = 0
+  private readonly keys = new Map<number, KeyEntry>()
+  private keyCount = 0
+  private readonly maxSeries: number
+  private readonly maxFieldKeys: number
+
+  // Per-line results of the fast path (instead of allocating a result object).
+  private end = 0
+  // The last timestamp converted, to reuse its bigint (Telegraf batches repeat timestamps).
+  private lastHi = -1
+  private lastHiBig = 0n
+  private lastLo = -1
+  private lastTime = 0n
+
+  private readonly fastPath: boolean
+
+  constructor(options: ParserOptions = {}) {
+    this.maxSeries = options.maxSeries ?? 100_000
+    this.maxFieldKeys = options.maxFieldKeys ?? 100_000
+    this.fastPath = options.fastPath ?? true
+  }
+
+  parse(body: Buffer | Uint8Array, opts: ParseOptions): ParseResult {
+    const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    const len = buf.length
+    const points: Point[] = []
+    const errors: LineError[] = []
+    const { db, rp, precision } = opts
+    const multiplier = nanosPerUnit(precision)
+    const defaultTime = truncateToPrecision(opts.now, precision)
+    const unitIsNs = multiplier === 1n
+    const fastPath = this.fastPath
+    let countedTo = 0
+    let countedLines = 1
+    let pos = 0
+    while (pos < len) {
+      const c = buf[pos]!
+      if (c === NEWLINE) { pos++; continue }
+      if (fastPath && c !== SPACE && c !== TAB && c !== 0 && c !== HASH) {
+        const p = this.fastLine(buf, pos, len, db, rp, unitIsNs, multiplier, defaultTime)
+        if (p !== undefined) {
+          points.push(p)
+          pos = this.end + 1
+          continue
+        }
+      }
+      // Everything else goes the way influxd goes: find the line, skip blank and comment lines.
+      const lineEnd = scanLine(buf, pos, len)
+      let start = pos
+      while (start < lineEnd && isWhitespace(buf[start]!)) start++
+      if (start < lineEnd && buf[start] !== HASH) {
+        const blockEnd = buf[lineEnd - 1] === NEWLINE ? lineEnd - 1 : lineEnd
+        const r = parseLineExact(buf, start, blockEnd, multiplier)
+        if (typeof r === 'string') {
+          for (let k = countedTo; k < pos; k++) if (buf[k] === NEWLINE) countedLines++
+          countedTo = pos
+          errors.push({ line: countedLines, text: decodeLossy(buf, start, blockEnd), reason: r })
+        } else {
+          points.push({ db, rp, name: r.name, tags: r.tags, fields: r.fields, time: r.time ?? defaultTime })
+        }
+      }
+      pos = lineEnd + 1
+    }
+    return { points, errors }
+  }
+
+  /**
+   * One line starting at `pos` (not whitespace, `#` or newline): the point, with `this.end`
+   * at the newline (or body end) that ends the line; undefined to decline.
+   */
+  private fastLine(
+    buf: Buffer, pos: number, len: number, db: string, rp: string,
+    unitIsNs: boolean, multiplier: bigint, defaultTime: bigint,
+  ): Point | undefined {
+    // Measurement and tags: up to the first space not hidden by a backslash.
+    let i = pos
+    let h = FNV_OFFSET
+    let c = 0
+    for (;;) {
+      if (i >= len) return undefined
+      c = buf[i]!
+      if (c === SPACE) break
+      if (c === NEWLINE) return undefined
+      if (c === BACKSLASH) {
+        if (i + 1 >= len) return undefined
+        const n = buf[i + 1]!
+        if (n === BACKSLASH || n === NEWLINE) return undefined
+        h = Math.imul(Math.imul(h ^ c, FNV_PRIME) ^ n, FNV_PRIME)
+        i += 2
+        continue
+      }
+      h = Math.imul(h ^ c, FNV_PRIME)
+      i++
+    }
+    const keyEnd = i
+    const keyLength = keyEnd - pos
+    let series = this.series.get(h)
+    while (series !== undefined && !sameBytes(series.bytes, buf, pos, keyEnd)) series = series.next
+    if (series === undefined) {
+      series = this.addSeries(buf, pos, keyEnd, h)
+      if (series === undefined) return undefined
+    }
+
+    // Fields.
+    i = keyEnd + 1
+    if (i >= len) return undefined
+    c = buf[i]!
+    if (c === TAB || c === 0) return undefined
+    const fields: Record<string, FieldValue> = {}
+    let time = defaultTime
+    for (;;) {
+      const ks = i
+      let kh = FNV_OFFSET
+      for (;;) {
+        if (i >= len) return undefined
+        c = buf[i]!
+        if (c === EQUALS) break
+        if (c === SPACE || c === COMMA || c === BACKSLASH || c === QUOTE || c === NEWLINE) return undefined
+        kh = Math.imul(kh ^ c, FNV_PRIME)
+        i++
+      }
+      if (i === ks || keyLength + 4 + (i - ks) > MAX_KEY_LENGTH) return undefined
+      let entry = this.keys.get(kh)
+      while (entry !== undefined && !sameBytes(entry.bytes, buf, ks, i)) entry = entry.next
+      if (entry === undefined) {
+        entry = this.addKey(buf, ks, i, kh)
+        if (entry === undefined) return undefined
+      }
+      const key = entry.key
+      i++
+      if (i >= len) return undefined
+      c = buf[i]!
+      let value: FieldValue | undefined
+      if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e) value = this.number(buf, i, len)
+      else if (c === QUOTE) value = this.string(buf, i, len)
+      else if (c === 0x74 || c === 0x66 || c === 0x54 || c === 0x46) value = this.boolean(buf, i, len)
+      if (value === undefined) return undefined
+      if (key === '__proto__') defineOwn(fields, key, value)
+      else fields[key] = value
+      i = this.end
+      if (i >= len) break
+      c = buf[i]!
+      if (c === COMMA) { i++; continue }
+      if (c === NEWLINE) break
+      // c is a space (the value scanners stop only at , space newline).
+      i++
+      while (i < len && isWhitespace(buf[i]!)) i++
+      if (i >= len || buf[i] === NEWLINE) break
+      const t = this.timestamp(buf, i, len, unitIsNs, multiplier)
+      if (t === undefined) return undefined
+      time = t
+      i = this.end
+      break
+    }
+    this.end = i
+    return { db, rp, name: series.name, tags: series.tags, fields, time }
+  }
+
+  /** A number at i (a digit, `-` or `.`): float or `i` integer, ending at , space newline or end. */
+  private number(buf: Buffer, i: number, len: number): FieldValue | undefined {
+    const s = i
+    let neg = false
+    if (buf[i] === 0x2d) { neg = true; i++ }
+    let mantissa = 0
+    let significant = 0
+    let digits = 0
+    let exp10 = 0
+    let exact = true
+    let c = 0
+    while (i < len) {
+      c = buf[i]!
+      if (c < 0x30 || c > 0x39) break
+      digits++
+      if (significant < 15) {
+        mantissa = mantissa * 10 + (c - 0x30)
+        if (mantissa !== 0) significant++
+      } else {
+        exact = false
+      }
+      i++
+    }
+    let decimal = false
+    if (i < len && buf[i] === 0x2e) {
+      decimal = true
+      i++
+      while (i < len) {
+        c = buf[i]!
+        if (c < 0x30 || c > 0x39) break
+        digits++
+        if (significant < 15) {
+          mantissa = mantissa * 10 + (c - 0x30)
+          exp10--
+          if (mantissa !== 0) significant++
+        } else {
+          exact = false
+        }
+        i++
+      }
+    }
+    if (digits === 0) return undefined
+    let scientific = false
+    if (i < len && (buf[i] === 0x65 || buf[i] === 0x45)) {
+      scientific = true
+      i++
+      let negExp = false
+      if (i < len && (buf[i] === 0x2b || buf[i] === 0x2d)) { negExp = buf[i] === 0x2d; i++ }
+      const es = i
+      let e = 0
+      while (i < len) {
+        c = buf[i]!
+        if (c < 0x30 || c > 0x39) break
+        if (e < 100_000) e = e * 10 + (c - 0x30)
+        i++
+      }
+      if (i === es) return undefined
+      exp10 += negExp ? -e : e
+    }
+    if (i < len) {
+      c = buf[i]!
+      if (c === 0x69 /* i */) {
+        if (decimal || scientific) return undefined
+        i++
+        if (i < len) {
+          c = buf[i]!
+          if (c !== COMMA && c !== SPACE && c !== NEWLINE) return undefined
+        }
+        this.end = i
+        if (exact) return BigInt(neg ? -mantissa : mantissa)
+        const big = BigInt(latin1(buf, s, i - 1))
+        return big < INT64_MIN || big > INT64_MAX ? undefined : big
+      }
+      if (c !== COMMA && c !== SPACE && c !== NEWLINE) return undefined
+    }
+    this.end = i
+    if (exact) {
+      if (mantissa === 0) return neg ? -0 : 0
+      if (exp10 >= -22 && exp10 <= 22) {
+        const v = exp10 < 0 ? mantissa / POW10[-exp10]! : mantissa * POW10[exp10]!
+        return neg ? -v : v
+      }
+    }
+    const v = Number(latin1(buf, s, i))
+    return Number.isFinite(v) ? v : undefined
+  }
+
+  /** A double-quoted string at i, followed by , space newline or end. */
+  private string(buf: Buffer, i: number, len: number): string | undefined {
+    i++
+    const s = i
+    let backslash = false
+    let ascii = true
+    let c = 0
+    for (;;) {
+      if (i >= len) return undefined
+      c = buf[i]!
+      if (c === QUOTE) break
+      if (c === BACKSLASH) {
+        if (i + 1 >= len) return undefined
+        backslash = true
+        i += 2
+        continue
+      }
+      if (c >= 0x80) ascii = false
+      i++
+    }
+    const e = i
+    i++
+    if (i < len) {
+      c = buf[i]!
+      if (c !== COMMA && c !== SPACE && c !== NEWLINE) return undefined
+    }
+    this.end = i
+    if (backslash) return unescapeStrict(buf, s, e, STRING_ESCAPES)
+    return ascii ? latin1(buf, s, e) : decodeStrict(buf, s, e)
+  }
+
+  /** t T true True TRUE f F false False FALSE at i, followed by , space newline or end. */
+  private boolean(buf: Buffer, i: number, len: number): boolean | undefined {
+    const s = i
+    while (i < len) {
+      const c = buf[i]!
+      if (c === COMMA || c === SPACE || c === NEWLINE) break
+      i++
+    }
+    this.end = i
+    const c0 = buf[s]!
+    switch (i - s) {
+      case 1: return c0 === 0x74 || c0 === 0x54 ? true : c0 === 0x66 || c0 === 0x46 ? false : undefined
+      case 4: {
+        // true True TRUE
+        const c1 = buf[s + 1]!, c2 = buf[s + 2]!, c3 = buf[s + 3]!
+        if (c0 === 0x74 && c1 === 0x72 && c2 === 0x75 && c3 === 0x65) return true
+        if (c0 === 0x54 && ((c1 === 0x72 && c2 === 0x75 && c3 === 0x65) || (c1 === 0x52 && c2 === 0x55 && c3 === 0x45))) return true
+        return undefined
+      }
+      case 5: {
+        // false False FALSE
+        const c1 = buf[s + 1]!, c2 = buf[s + 2]!, c3 = buf[s + 3]!, c4 = buf[s + 4]!
+        if (c0 === 0x66 && c1 === 0x61 && c2 === 0x6c && c3 === 0x73 && c4 === 0x65) return false
+        if (c0 === 0x46 && ((c1 === 0x61 && c2 === 0x6c && c3 === 0x73 && c4 === 0x65) || (c1 === 0x41 && c2 === 0x4c && c3 === 0x53 && c4 === 0x45))) return false
+        return undefined
+      }
+      default: return undefined
+    }
+  }
+
+  /** An integer timestamp at i (a non-whitespace byte), then only spaces to the end of the line. */
+  private timestamp(buf: Buffer, i: number, len: number, unitIsNs: boolean, multiplier: bigint): bigint | undefined {
+    const neg = buf[i] === 0x2d
+    if (neg) i++
+    const ds = i
+    while (i < len) {
+      const c = buf[i]!
+      if (c < 0x30 || c > 0x39) break
+      i++
+    }
+    const de = i
+    const n = de - ds
+    if (n === 0 || n > 19) return undefined
+    if (i < len && buf[i] !== NEWLINE) {
+      if (buf[i] !== SPACE) return undefined
+      while (i < len && buf[i] === SPACE) i++
+      if (i < len && buf[i] !== NEWLINE) return undefined
+    }
+    this.end = i
+    // The magnitude as hi * 1e9 + lo, both exact doubles.
+    const split = n > 9 ? de - 9 : ds
+    let hi = 0
+    for (let k = ds; k < split; k++) hi = hi * 10 + (buf[k]! - 0x30)
+    let lo = 0
+    for (let k = split; k < de; k++) lo = lo * 10 + (buf[k]! - 0x30)
+    let t: bigint
+    if (hi === this.lastHi) {
+      t = lo === this.lastLo ? this.lastTime : this.lastHiBig + BigInt(lo)
+    } else {
+      this.lastHi = hi
+      this.lastHiBig = BigInt(hi) * 1_000_000_000n
+      t = this.lastHiBig + BigInt(lo)
+    }
+    this.lastLo = lo
+    this.lastTime = t
+    if (!unitIsNs) t *= multiplier
+    if (t > MAX_NANO_TIME) return undefined
+    return neg ? -t : t
+  }
+
+  private addSeries(buf: Buffer, start: number, end: number, hash: number): SeriesEntry | undefined {
+    const layout = scanKey(buf, start, end + 1)
+    if (typeof layout === 'string' || layout.end !== end) return undefined
+    const key = decodeKey(buf, layout)
+    if (typeof key === 'string') return undefined
+    if (this.seriesCount >= this.maxSeries) {
+      this.series.clear()
+      this.seriesCount = 0
+    }
+    const entry: SeriesEntry = { bytes: Buffer.from(buf.subarray(start, end)), name: key.name, tags: key.tags, next: this.series.get(hash) }
+    this.series.set(hash, entry)
+    this.seriesCount++
+    return entry
+  }
+
+  private addKey(buf: Buffer, start: number, end: number, hash: number): KeyEntry | undefined {
+    // The fast path saw no backslash in the key, so there is nothing to unescape.
+    const key = decodeStrict(buf, start, end)
+    if (key === undefined) return undefined
+    if (this.keyCount >= this.maxFieldKeys) {
+      this.keys.clear()
+      this.keyCount = 0
+    }
+    const entry: KeyEntry = { bytes: Buffer.from(buf.subarray(start, end)), key, next: this.keys.get(hash) }
+    this.keys.set(hash, entry)
+    this.keyCount++
+    return entry
+  }
+}
+
+function sameBytes(a: Buffer, buf: Buffer, start: number, end: number): boolean {
+  const n = a.length
+  if (n !== end - start) return false
+  for (let k = 0; k < n; k++) if (a[k] !== buf[start + k]) return false
+  return true
+}
+
+const shared = new LineProtocolParser()
+
+/**
+ * Parses a body as influxd 1.6.7's `/write` does: every line either becomes a point or an
+ * error; blank lines and `#` comments are skipped; lines without a timestamp get
+ * `opts.now` truncated to the precision.
+ */
+export function parseLineProtocol(body: Buffer | Uint8Array, opts: ParseOptions): ParseResult {
+  return shared.parse(body, opts)
+}
