@@ -6,17 +6,20 @@
  * Figures: `ingest` (points/s, baseline influxd, with p50/p99 request latency) and
  * `ingest-p99` (ms). Target: ≥ 3× influxd.
  *
- * env: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (default 4).
+ * Two rounds, interleaved (ours, influxd, ours, influxd), best run of each reported.
+ *
+ * env: BENCH_DURATION (s per run, default 8), BENCH_CONNECTIONS (default 4), BENCH_ROUNDS (default 2).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { emit, genTelegrafLines, ingestVars, log, ratio, round, runLoad, startInfluxd, startKapacitord, type LoadResult, type Server } from './lib/procs.js'
+import { emit, genTelegrafLines, ingestVars, interleaved, log, ratio, round, runLoad, startInfluxd, startKapacitord, type LoadResult, type Server } from './lib/procs.js'
 
 const LINES_PER_BODY = 5000
 const BODIES = 20
-const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const DURATION = Number(process.env.BENCH_DURATION ?? 8)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'))
@@ -41,14 +44,15 @@ async function main(): Promise<void> {
 
     const spec = { bodyFiles: files, connections: CONNECTIONS, durationS: DURATION, warmupS: 2 }
     const before = await ingestVars(ours.url)
-    const o: LoadResult = await runLoad({ ...spec, url: `${ours.url}/write?db=telegraf` })
+    const runs = await interleaved(ROUNDS,
+      () => runLoad({ ...spec, url: `${ours.url}/write?db=telegraf` }),
+      () => runLoad({ ...spec, url: `${influx.url}/write?db=telegraf` }))
     const after = await ingestVars(ours.url)
-    log(`ours: ${JSON.stringify(o)}`)
-    const b: LoadResult = await runLoad({ ...spec, url: `${influx.url}/write?db=telegraf` })
-    log(`influxd: ${JSON.stringify(b)}`)
+    const o: LoadResult = runs.ours
+    const b: LoadResult = runs.baseline
 
-    // The measured run's points as the daemon counted them (warm-up excluded by autocannon,
-    // so the counter delta includes warm-up too: use it only as a check that nothing was refused).
+    // The daemon's own counters over all runs (warm-ups included): a check that every
+    // answered request's points were parsed and counted, none refused.
     const counted = after.points_received - before.points_received
     const expectedCounted = (after.http.writes_ok - before.http.writes_ok) * LINES_PER_BODY
     const oursPps = (o.ok * LINES_PER_BODY) / o.duration_s
@@ -59,7 +63,9 @@ async function main(): Promise<void> {
       connections: CONNECTIONS, lines_per_request: LINES_PER_BODY,
       non2xx: o.non2xx + o.errors, baseline_non2xx: b.non2xx + b.errors,
       counted_by_daemon: counted === expectedCounted && after.lines_rejected === before.lines_rejected,
-      target_ratio: 3,
+      target_ratio: 3, rounds: ROUNDS,
+      runs: runs.oursRuns.map((r) => round((r.ok * LINES_PER_BODY) / r.duration_s)),
+      baseline_runs: runs.baselineRuns.map((r) => round((r.ok * LINES_PER_BODY) / r.duration_s)),
     })
     emit({
       name: 'ingest-p99', value: o.latency_p99_ms, unit: 'ms', baseline: b.latency_p99_ms, ratio: ratio(o.latency_p99_ms, b.latency_p99_ms),

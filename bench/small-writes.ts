@@ -3,12 +3,15 @@
  * connections (load from a second process, autocannon), our daemon vs a private
  * influxd in the same run, with p99 latency. Target: ≥ 2× influxd.
  *
- * env: BENCH_DURATION (s, default 10).
+ * Two rounds, interleaved (ours, influxd, ours, influxd), best run of each reported.
+ *
+ * env: BENCH_DURATION (s per run, default 8), BENCH_ROUNDS (default 2).
  */
-import { emit, genTelegrafLines, ingestVars, log, ratio, round, runLoad, startInfluxd, startKapacitord, type Server } from './lib/procs.js'
+import { emit, genTelegrafLines, ingestVars, interleaved, okPerSecond, ratio, round, runLoad, startInfluxd, startKapacitord, type Server } from './lib/procs.js'
 
 const CONNECTIONS = 64
-const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const DURATION = Number(process.env.BENCH_DURATION ?? 8)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 
 async function main(): Promise<void> {
   const servers: Server[] = []
@@ -22,11 +25,12 @@ async function main(): Promise<void> {
 
     const spec = { bodies, connections: CONNECTIONS, durationS: DURATION, warmupS: 2 }
     const before = await ingestVars(ours.url)
-    const o = await runLoad({ ...spec, url: `${ours.url}/write?db=telegraf` })
+    const runs = await interleaved(ROUNDS,
+      () => runLoad({ ...spec, url: `${ours.url}/write?db=telegraf` }),
+      () => runLoad({ ...spec, url: `${influx.url}/write?db=telegraf` }))
     const after = await ingestVars(ours.url)
-    log(`ours: ${JSON.stringify(o)}`)
-    const b = await runLoad({ ...spec, url: `${influx.url}/write?db=telegraf` })
-    log(`influxd: ${JSON.stringify(b)}`)
+    const o = runs.ours
+    const b = runs.baseline
 
     const oursRps = o.ok / o.duration_s
     const baseRps = b.ok / b.duration_s
@@ -34,8 +38,10 @@ async function main(): Promise<void> {
       name: 'small-writes', value: round(oursRps), unit: 'requests/s', baseline: round(baseRps), ratio: ratio(oursRps, baseRps),
       p50_ms: o.latency_p50_ms, p99_ms: o.latency_p99_ms, baseline_p50_ms: b.latency_p50_ms, baseline_p99_ms: b.latency_p99_ms,
       connections: CONNECTIONS, non2xx: o.non2xx + o.errors, baseline_non2xx: b.non2xx + b.errors,
-      counted_by_daemon: after.http.writes_ok - before.http.writes_ok >= o.ok && after.lines_rejected === before.lines_rejected,
-      target_ratio: 2,
+      counted_by_daemon: after.http.writes_ok - before.http.writes_ok >= runs.oursRuns.reduce((n, r) => n + r.ok, 0) && after.lines_rejected === before.lines_rejected,
+      target_ratio: 2, rounds: ROUNDS,
+      runs: runs.oursRuns.map((r) => round(okPerSecond(r))),
+      baseline_runs: runs.baselineRuns.map((r) => round(okPerSecond(r))),
     })
   } finally {
     for (const s of servers.reverse()) await s.stop()

@@ -262,3 +262,26 @@ export interface LoadSpec {
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return runNodeJson<LoadResult>('http-load.js', spec, (spec.durationS + (spec.warmupS ?? 0) + 60) * 1000)
 }
+
+/** Rate of a load result: 2xx answers per second. */
+export function okPerSecond(r: LoadResult): number {
+  return r.ok / r.duration_s
+}
+
+/**
+ * Runs the same load against ours and the baseline `rounds` times, interleaved
+ * (ours, baseline, ours, baseline, …) so that drift on the machine hits both, and
+ * keeps the best run of each (the least disturbed one).
+ */
+export async function interleaved(rounds: number, ours: () => Promise<LoadResult>, baseline: () => Promise<LoadResult>): Promise<{ ours: LoadResult; baseline: LoadResult; oursRuns: LoadResult[]; baselineRuns: LoadResult[] }> {
+  const o: LoadResult[] = []
+  const b: LoadResult[] = []
+  for (let i = 0; i < rounds; i++) {
+    o.push(await ours())
+    log(`ours run ${i + 1}: ${JSON.stringify(o[o.length - 1])}`)
+    b.push(await baseline())
+    log(`baseline run ${i + 1}: ${JSON.stringify(b[b.length - 1])}`)
+  }
+  const best = (rs: LoadResult[]) => rs.reduce((x, y) => (okPerSecond(y) > okPerSecond(x) ? y : x))
+  return { ours: best(o), baseline: best(b), oursRuns: o, baselineRuns: b }
+}
