@@ -154,7 +154,9 @@ export async function startKapacitord(opts: KapacitordOptions = {}): Promise<Ser
   }
   const confPath = join(dir, 'kapacitor.conf')
   writeFileSync(confPath, conf.join('\n') + '\n')
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(repoRoot, 'bin/kapacitord.js'), '-config', confPath],
+  // BENCH_CPU_PROF=<dir>: the daemon writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', resolve(process.env.BENCH_CPU_PROF)] : []
+  const child = spawn(process.execPath, [...prof, ...(opts.nodeArgs ?? []), join(repoRoot, 'bin/kapacitord.js'), '-config', confPath],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, env: opts.env ?? process.env })
   let output = ''
   child.stdout?.on('data', (b: Buffer) => { output = (output + b.toString()).slice(-20_000) })
