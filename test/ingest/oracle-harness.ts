@@ -208,9 +208,14 @@ export interface BatchOptions {
 /** The start of `valuesSkipped` for influxd's unreadable measurements (see runBatch). */
 export const UNREADABLE = 'measurement unreadable in influxd'
 
-/** influxd's unescapeMeasurement: `\,` → `,` then `\ ` → ` `. */
+/**
+ * How influxd's index names a measurement whose name still holds escape pairs after
+ * parsing: it unescapes it once more, with the generic codes (`\,` `\"` `\ ` `\=`).
+ */
 export function unescapeMeasurement(name: string): string {
-  return name.includes('\\') ? name.split('\\,').join(',').split('\\ ').join(' ') : name
+  if (!name.includes('\\')) return name
+  for (const ch of [',', '"', ' ', '=']) name = name.split('\\' + ch).join(ch)
+  return name
 }
 
 const SENTINEL_A = 1_234_567_890_123_456_789n
@@ -273,6 +278,7 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
     }
   }
   let orphans = false // influxd stored points of a trial whose points we do not know
+  const nowUnresolved = new Map<number, string>() // a note, unless the trial's values turn out not comparable
 
   const folded = new Map<string, { name: string; tags: Readonly<Record<string, string>>; time: bigint; fields: Record<string, FieldValue>; trials: Set<number> }>()
   const trialsByName = new Map<string, Set<number>>()
@@ -324,7 +330,7 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
       else {
         const r = tryParse(api, trials[i]!.body, optsFor(before))
         if (!(r instanceof Error)) ours = r
-        if (influxStored) rep.notes.push(`no stored point with influxd's receive time was found for the lines without timestamp (window ${lo}..${after})`)
+        if (influxStored) nowUnresolved.set(i, `no stored point with influxd's receive time was found for the lines without timestamp (window ${lo}..${after})`)
       }
     }
     rep.ours = ours
@@ -400,7 +406,7 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
     const exp = expectedByName.get(name) ?? []
     const got = storedByName.get(name) ?? []
     if (exp.length > 0 && got.length === 0) {
-      // influxd defect: the index unescapes a measurement (`\,` `\ `) a second time, so
+      // influxd defect: the index unescapes a measurement (`\,` `\ ` `\=`) a second time, so
       // `cpu\\,t=1 v=1` (measurement `cpu\,t=1`) is listed as `cpu,t=1` and no query
       // finds its points. Recognised precisely, never assumed.
       const twice = unescapeMeasurement(name)
@@ -433,6 +439,7 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
       }
     }
   }
+  for (const [i, note] of nowUnresolved) if (reports[i]!.valuesSkipped === undefined) reports[i]!.notes.push(note)
   // With one trial, whatever is unexplained is its own.
   if (trials.length === 1 && unexplained.length) reports[0]!.valueProblems.push(...unexplained.splice(0))
   return { reports, unexplained }
