@@ -90,6 +90,8 @@ const TEMPLATES = [
   'M,t\\=k=a v=0.000001 2562047',
   'M s="multi\\\\" @',
   'M,a=b,c=d e=1,f=2i,g="h" @',
+  'M s="two\nlines",v=1 @',
+  'M,城市=東京 温度=21.5,説明="晴れ" @',
 ]
 const UNIT: Record<string, bigint> = { u: 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n }
 
@@ -136,6 +138,7 @@ function makeTrials(seed: string, n: number): TrialInput[] {
 }
 
 t.test('differential fuzz: our line-protocol parser against influxd', async (t) => {
+  t.setTimeout(Math.max(150_000, N * 25))
   t.comment(`FUZZ_SEED=${SEED} FUZZ_N=${N}`)
   const { api, missing } = await loadParser()
   if (!api) { t.fail(`our parser is not available: ${missing.join('; ')}`); return }
@@ -161,13 +164,14 @@ t.test('differential fuzz: our line-protocol parser against influxd', async (t) 
 
   // Statistics.
   const storage = new Map<StorageClass, number>()
-  let accepted = 0, rejected = 0, partial = 0, compared = 0, comparedTrials = 0
+  let accepted = 0, rejected = 0, partial = 0, compared = 0, comparedTrials = 0, encoded = 0
   const skipped = new Map<string, number>()
   for (const r of reports) {
     if (r.influx.kind === 'ok') accepted++
     else if (r.influx.kind === 'parse') { if (r.influx.partial) partial++; else rejected++ }
     else if (r.influx.kind === 'storage') storage.set(r.influx.cls, (storage.get(r.influx.cls) ?? 0) + 1)
     compared += r.comparedPoints
+    encoded += r.encoderChecked
     if (r.comparedPoints) comparedTrials++
     if (r.valuesSkipped) {
       const why = r.valuesSkipped.replace(/"(?:[^"\\]|\\.)*"/g, '…').replace(/trial .*?:/, 'trial:')
@@ -175,7 +179,8 @@ t.test('differential fuzz: our line-protocol parser against influxd', async (t) 
     }
   }
   t.comment(`${reports.length} trials in ${Date.now() - started} ms: influxd accepted ${accepted}, partially accepted ${partial}, rejected ${rejected}, storage-layer ${JSON.stringify(Object.fromEntries(storage))}`)
-  t.comment(`values compared for ${compared} points of ${comparedTrials} trials; skipped: ${JSON.stringify(Object.fromEntries(skipped))}`)
+  t.comment(`values compared for ${compared} points of ${comparedTrials} trials; encoder round trip for ${encoded} points; skipped: ${JSON.stringify(Object.fromEntries(skipped))}`)
+  if (!api.encodePoint) t.fail('encodePoint (src/ingest/line-protocol-encoder.ts) is missing: the round trip was not checked')
 
   const storageTrials = reports.filter((r) => r.influx.kind === 'storage')
   for (const r of storageTrials.slice(0, 10)) t.comment(`classified: ${answerText(r.influx)} for ${JSON.stringify(r.input.body.toString('utf8'))}`)

@@ -196,6 +196,8 @@ export interface TrialReport {
   notes: string[]
   /** Points of this trial compared against storage (0 when skipped). */
   comparedPoints: number
+  /** Points of this trial whose encodePoint round trip was checked. */
+  encoderChecked: number
   /** Why the values of this trial were not compared, when they were not. */
   valuesSkipped?: string
 }
@@ -256,7 +258,7 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
   await influx.dropDatabase(db)
 
   const reports: TrialReport[] = trials.map((input, i) => ({
-    input, influx: sent[i]!.answer, verdictAgrees: false, valueProblems: [], encoderProblems: [], notes: [], comparedPoints: 0,
+    input, influx: sent[i]!.answer, verdictAgrees: false, valueProblems: [], encoderProblems: [], notes: [], comparedPoints: 0, encoderChecked: 0,
   }))
   const unexplained: string[] = []
   if (!api) return { reports, unexplained }
@@ -372,6 +374,7 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
     // Encoder round trip.
     if (api.encodePoint) {
       for (const p of ours.points) {
+        rep.encoderChecked++
         let line: string
         try { line = api.encodePoint(p) } catch (e) { rep.encoderProblems.push(`encodePoint threw on ${showPoint(p)}: ${(e as Error).message}`); continue }
         const r = tryParse(api, Buffer.from(line, 'utf8'), { db, rp, precision: 'ns', now: SENTINEL_B })
