@@ -31,7 +31,7 @@ import { parsePrecision } from '../model/time.js'
 import type { PointSink } from './sink.js'
 import type { HttpWriteCounters } from './stats.js'
 import { formatLineError, parseLineProtocol, type ParseResult } from './line-protocol-parser.js'
-import { STATIC_HEADERS, errorHeaderValue, requestIdFor } from '../server/headers.js'
+import { STATIC_HEADERS, errorHeaderValue, redactUri, requestIdFor } from '../server/headers.js'
 import type { Logger } from '../server/logger.js'
 
 export interface WriteHandlerOptions {
@@ -87,7 +87,7 @@ export function createWriteHandler(opts: WriteHandlerOptions): RequestHandler {
     res.end(body)
     if (logRequests) {
       logger!.info({
-        service: 'http', method: req.method, uri: req.url, status, request_id: requestId,
+        service: 'http', method: req.method, uri: redactUri(req.url), status, request_id: requestId,
         user_agent: req.headers['user-agent'], remote: req.socket.remoteAddress,
         duration_ms: Date.now() - started,
       }, 'http request')

@@ -42,7 +42,8 @@ export interface Daemon {
 
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts
-  const logger = opts.logger ?? createLogger(config.logging)
+  const rootLogger = opts.logger ?? createLogger(config.logging)
+  const logger = rootLogger.child({ service: 'kapacitord' })
   const sink = opts.sink ?? new CountingSink()
   const clock = opts.clock ?? systemClock
   const startedAtMs = performance.now()
@@ -55,7 +56,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const udp: UdpListener[] = []
   try {
     http = createHttpServer({
-      config, logger, sink, stats, clock,
+      config, logger: rootLogger, sink, stats, clock,
       clusterId: store.clusterId, serverId: store.serverId, startedAtMs,
       writeRouting: opts.writeRouting,
     })
@@ -69,7 +70,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         sink,
         counters: stats.addUdpListener(u.bindAddress, u.database, rp),
         clock,
-        logger: logger.child({ service: 'udp', bind: u.bindAddress }),
+        logger: rootLogger.child({ service: 'udp', bind: u.bindAddress }),
       }))
     }
     const udpAddresses = udp.map((l) => l.address)
@@ -86,7 +87,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let stopping: Promise<void> | null = null
     const httpServer = http
     return {
-      httpAddress, udpAddresses, stats, sink, store, config, logger,
+      httpAddress, udpAddresses, stats, sink, store, config, logger: rootLogger,
       stop() {
         stopping ??= (async () => {
           logger.info('kapacitord stopping')

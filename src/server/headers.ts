@@ -40,3 +40,9 @@ export function errorHeaderValue(text: string): string {
   // eslint-disable-next-line no-control-regex
   return bytes.toString('latin1').replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ')
 }
+
+/** A request URI for logs, with the `p` (password) query parameter redacted, as influxd logs it. */
+export function redactUri(uri: string | undefined): string {
+  if (uri === undefined) return ''
+  return uri.includes('p=') ? uri.replace(/([?&]p=)[^&]*/g, '$1[REDACTED]') : uri
+}

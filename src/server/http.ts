@@ -15,7 +15,7 @@
  * `X-Influxdb-Error`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { fastify as Fastify, LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify'
+import { fastify as Fastify, LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Clock } from '../model/clock.js'
 import type { PointSink } from '../ingest/sink.js'
 import type { IngestStats } from '../ingest/stats.js'
@@ -24,7 +24,7 @@ import type { Config } from './config.js'
 import { splitHostPort } from './config.js'
 import type { Logger } from './logger.js'
 import { KapacitorError, MethodNotAllowedError } from './errors.js'
-import { STATIC_HEADERS, errorHeaderValue, requestIdFor } from './headers.js'
+import { STATIC_HEADERS, errorHeaderValue, redactUri, requestIdFor } from './headers.js'
 import { pingRoutes } from './api/ping.js'
 import { queryRoutes } from './api/query.js'
 import { debugVarsRoutes } from './api/debug-vars.js'
@@ -122,6 +122,25 @@ export interface BuildAppOptions extends HttpServerOptions {
 }
 
 /**
+ * One line per API request, the same shape as the /write handler's (`http request`, with
+ * `method`, `uri` with `p=` redacted, `status`, `request_id`, `duration_ms`), instead
+ * of fastify's two (incoming / completed).
+ */
+class RequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return
+    const fields = {
+      method: request.method, uri: redactUri(request.url), status: reply.statusCode,
+      user_agent: request.headers['user-agent'], remote: request.ip, duration_ms: Math.round(reply.elapsedTime),
+    }
+    if (error) reply.log.error({ ...fields, err: error }, 'http request')
+    else reply.log.info(fields, 'http request')
+  }
+}
+
+/**
  * Error bodies go out as Buffers: with a string body Node writes the header block in the
  * body's encoding (UTF-8), which would mangle the UTF-8 bytes that errorHeaderValue puts
  * in X-Influxdb-Error as latin1 code units.
@@ -142,7 +161,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   })
   const app = Fastify({
     loggerInstance: logger.child({ service: 'http' }) as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: !config.http.logEnabled }),
+    logController: new RequestLog({ disableRequestLogging: !config.http.logEnabled, requestIdLogLabel: 'request_id' }),
     genReqId: (req) => requestIdFor(req.headers),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,

@@ -28,7 +28,7 @@ export function createLogger(config: LoggingConfig, opts: CreateLoggerOptions = 
   const dest = opts.destination ?? destinationFor(config.file)
   return pino({
     level: pinoLevel(config.level),
-    base: { service: 'kapacitord', pid: process.pid },
+    base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
   }, dest)

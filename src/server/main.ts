@@ -54,10 +54,11 @@ async function run(flags: Flags, env: NodeJS.ProcessEnv): Promise<number> {
     if (err instanceof ConfigError) return fail(err.message)
     throw err
   }
-  const logger = createLogger(config.logging)
+  const rootLogger = createLogger(config.logging)
+  const logger = rootLogger.child({ service: 'kapacitord' })
   let daemon: Daemon
   try {
-    daemon = await startDaemon({ config, logger })
+    daemon = await startDaemon({ config, logger: rootLogger })
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     logger.error({ err }, err instanceof DataDirInUseError ? message : `cannot start: ${message}`)
