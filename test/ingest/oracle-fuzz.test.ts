@@ -137,6 +137,9 @@ function makeTrials(seed: string, n: number): TrialInput[] {
   return out
 }
 
+// Run directly (node dist/...), the root test's own timeout applies too.
+t.setTimeout(Math.max(150_000, N * 25) + 30_000)
+
 t.test('differential fuzz: our line-protocol parser against influxd', async (t) => {
   t.setTimeout(Math.max(150_000, N * 25))
   t.comment(`FUZZ_SEED=${SEED} FUZZ_N=${N}`)
