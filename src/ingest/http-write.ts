@@ -65,6 +65,28 @@ function firstParam(v: string | string[] | undefined): string {
   return typeof v === 'string' ? v : Array.isArray(v) ? v[0] ?? '' : ''
 }
 
+/** How long a connection answered 413 before its body was read keeps reading (and discarding) it. */
+const LINGER_MS = 2000
+
+/**
+ * After a 413 sent before the body was read, Node would destroy the socket as soon as the
+ * answer is flushed; with request bytes still unread the kernel then resets the
+ * connection, and a client that sends its whole body before reading (python's urllib,
+ * requests) sees `Broken pipe` instead of the 413. Like Go's server (influxd), half-close
+ * instead and keep discarding what arrives for a while, then close.
+ */
+function lingerBeforeClose(req: IncomingMessage): void {
+  const socket = req.socket
+  socket.destroySoon = function lingeringDestroySoon(this: typeof socket): void {
+    if (this.writable) this.end()
+    const timer = setTimeout(() => this.destroy(), LINGER_MS)
+    timer.unref()
+    this.once('close', () => clearTimeout(timer))
+    this.once('end', () => this.destroy())
+  }
+  req.resume()
+}
+
 export function createWriteHandler(opts: WriteHandlerOptions): RequestHandler {
   const { sink, stats, clock, defaultRetentionPolicy, logger } = opts
   const maxBody = opts.maxBodySize > 0 ? opts.maxBodySize : Infinity
@@ -82,7 +104,10 @@ export function createWriteHandler(opts: WriteHandlerOptions): RequestHandler {
       headers['Content-Length'] = String(body.length)
     }
     if (status === 405) headers['Allow'] = 'OPTIONS, POST'
-    if (close) headers['Connection'] = 'close'
+    if (close) {
+      headers['Connection'] = 'close'
+      lingerBeforeClose(req)
+    }
     res.writeHead(status, headers)
     res.end(body)
     if (logRequests) {

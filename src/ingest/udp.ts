@@ -26,7 +26,7 @@ import { DgramAsPromised, type SocketAsPromised } from 'dgram-as-promised'
 import type { Clock } from '../model/clock.js'
 import type { Point } from '../model/point.js'
 import type { UdpConfig } from '../server/config.js'
-import { splitHostPort } from '../server/config.js'
+import { splitHostPort, wildcardHost } from '../server/config.js'
 import type { Logger } from '../server/logger.js'
 import { parseLineProtocol } from './line-protocol-parser.js'
 import type { PointSink } from './sink.js'
@@ -57,7 +57,7 @@ export async function startUdpListener(opts: UdpListenerOptions): Promise<UdpLis
   const { config, sink, counters, clock, logger } = opts
   const hp = splitHostPort(config.bindAddress)
   if (hp === null) throw new Error(`udp bind-address ${JSON.stringify(config.bindAddress)}: not a host:port`)
-  const host = hp.host === '' ? '::' : hp.host
+  const host = hp.host === '' ? await wildcardHost() : hp.host
   const type = host.includes(':') ? 'udp6' : 'udp4'
   const sock: SocketAsPromised = DgramAsPromised.createSocket({ type, reuseAddr: false })
   const bound = await sock.bind(hp.port, host)

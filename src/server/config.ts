@@ -35,6 +35,7 @@
  * An empty variable overrides nothing. Precedence: defaults < file < environment <
  * command-line overrides.
  */
+import { createSocket } from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import type { Precision } from '../model/time.js'
@@ -431,6 +432,21 @@ export function splitHostPort(addr: string): { host: string; port: number } | nu
   const port = Number(portText)
   if (port > 65535) return null
   return { host, port }
+}
+
+let wildcard: Promise<string> | null = null
+
+/**
+ * The host to bind for an empty bind-address host: `::` (IPv6 and IPv4) where the host
+ * has IPv6, else `0.0.0.0` (containers often run with IPv6 disabled). Probed once.
+ */
+export function wildcardHost(): Promise<string> {
+  wildcard ??= new Promise((resolve) => {
+    const s = createSocket('udp6')
+    s.once('error', () => { s.close(); resolve('0.0.0.0') })
+    s.bind(0, '::', () => { s.close(); resolve('::') })
+  })
+  return wildcard
 }
 
 const UNIT_NS: Readonly<Record<string, bigint>> = {

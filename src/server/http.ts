@@ -21,7 +21,7 @@ import type { PointSink } from '../ingest/sink.js'
 import type { IngestStats } from '../ingest/stats.js'
 import { createWriteHandler, isWritePath, type RequestHandler } from '../ingest/http-write.js'
 import type { Config } from './config.js'
-import { splitHostPort } from './config.js'
+import { splitHostPort, wildcardHost } from './config.js'
 import type { Logger } from './logger.js'
 import { KapacitorError, MethodNotAllowedError } from './errors.js'
 import { STATIC_HEADERS, errorHeaderValue, redactUri, requestIdFor } from './headers.js'
@@ -99,7 +99,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     async listen() {
       const hp = splitHostPort(config.http.bindAddress)
       if (hp === null) throw new Error(`http.bind-address ${JSON.stringify(config.http.bindAddress)}: not a host:port`)
-      await app.listen({ host: hp.host === '' ? '::' : hp.host, port: hp.port, listenTextResolver: (address) => `HTTP server listening at ${address}` })
+      await app.listen({ host: hp.host === '' ? await wildcardHost() : hp.host, port: hp.port, listenTextResolver: (address) => `HTTP server listening at ${address}` })
       const a = server.address()
       if (a === null || typeof a === 'string') throw new Error('HTTP server has no address')
       return { host: a.address, port: a.port }

@@ -4,6 +4,7 @@
  * errors, partial writes keeping the good lines, gzip, chunked, size limits, precision,
  * one receive time per request).
  */
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -271,6 +272,21 @@ t.test('max-body-size', async (t) => {
     t.equal(res.headers['connection'], 'close')
     t.equal(res.headers['content-type'], 'application/json')
     t.same(sink.take(), [])
+  })
+
+  t.test('a client that sends its whole body before reading (python urllib) still gets the 413, not a reset', async (t) => {
+    const script = [
+      'import sys, urllib.request, urllib.error',
+      "req = urllib.request.Request(sys.argv[1], data=b'cpu v=1 1\\n' * 200000, method='POST')",
+      'try:',
+      '    urllib.request.urlopen(req); print(204)',
+      'except urllib.error.HTTPError as e:',
+      "    print(e.code, e.read().decode())",
+    ].join('\n')
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile('python3', ['-c', script, `http://127.0.0.1:${port}/write?db=d`], (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout)))
+    })
+    t.equal(out.trim(), '413 {"error":"Request Entity Too Large"}')
   })
 
   t.test('a chunked body that grows over the limit → 413', async (t) => {
