@@ -115,6 +115,25 @@ t.test('SIGTERM lets an in-flight write finish, then exits 0', async (t) => {
   t.match(logLines(p).find((l) => l.msg === 'signal received, shutting down'), { signal: 'SIGTERM' })
 })
 
+t.test('a request that never finishes is cut at shutdown-timeout, and the daemon still exits 0', async (t) => {
+  const cwd = tempDir(t)
+  const p = run(t, [], { cwd, env: { KAPACITOR_HTTP_SHUTDOWN_TIMEOUT: '100ms' } })
+  const port = await started(p)
+  const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/write?db=d', agent: false })
+  const outcome = new Promise<string>((resolve) => {
+    req.on('response', (res) => resolve(`answered ${res.statusCode}`))
+    req.on('error', (err) => resolve(`error ${(err as NodeJS.ErrnoException).code}`))
+  })
+  req.write('cpu v=1 1\n') // never ended
+  await untilAsync(async () => {
+    const v = (await (await fetch(`http://127.0.0.1:${port}/kapacitor/v1/debug/vars`)).json()) as { ingest: { http: { requests: number } } }
+    return v.ingest.http.requests === 1
+  })
+  p.child.kill('SIGTERM')
+  t.equal(await p.exited, 0)
+  t.equal(await outcome, 'error ECONNRESET', 'the hung connection was closed')
+})
+
 async function untilAsync(ok: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await ok())) {
