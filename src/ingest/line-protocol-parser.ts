@@ -79,15 +79,73 @@ export interface ParserOptions {
 
 interface SeriesEntry {
   readonly bytes: Buffer
+  /** bytes as little-endian 32-bit words (the last one zero-padded), for comparing 4 bytes at a time. */
+  readonly words: Int32Array
   readonly name: string
   readonly tags: Tags
   next: SeriesEntry | undefined
+  /** The field keys of the last line of this series, expected again. */
+  predicted: readonly KeyEntry[]
+  shape: Shape | undefined
+  /** Recently used shapes of this series, most recent first. */
+  shapes: Shape[]
 }
 
 interface KeyEntry {
   readonly bytes: Buffer
+  readonly words: Int32Array
   readonly key: string
+  /** Unique for the parser's life (shapes are keyed by these). */
+  readonly id: number
   next: KeyEntry | undefined
+}
+
+/** A sequence of field keys and a function that builds a fields object for it from values. */
+interface Shape {
+  readonly keys: readonly KeyEntry[]
+  readonly make: (values: readonly FieldValue[]) => Record<string, FieldValue>
+}
+
+const NO_KEYS: readonly KeyEntry[] = []
+const SHAPES_PER_SERIES = 4
+/** Beyond this many fields a shape builds its object with a loop instead of a literal. */
+const MAX_LITERAL_FIELDS = 64
+const SMALL_INTS: readonly bigint[] = Array.from({ length: 1024 }, (_, k) => BigInt(k))
+
+/** Can we compile object literals (node may run with --disallow-code-generation-from-strings)? */
+const CODEGEN = ((): boolean => {
+  try {
+    return typeof new Function('return 1') === 'function'
+  } catch {
+    return false
+  }
+})()
+
+/**
+ * The builder of a fields object for a key sequence: an object literal with constant keys,
+ * so every object of a shape is allocated with one hidden class (dynamic keyed stores are
+ * about 3× slower). `__proto__` is written as a computed key, which makes an own property.
+ */
+function makeShape(keys: readonly KeyEntry[]): Shape {
+  if (CODEGEN && keys.length <= MAX_LITERAL_FIELDS) {
+    const props = keys.map((k, i) => `${k.key === '__proto__' ? '["__proto__"]' : JSON.stringify(k.key)}:v[${i}]`)
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const make = new Function('v', `"use strict"; return {${props.join(',')}}`) as Shape['make']
+    return { keys, make }
+  }
+  const names = keys.map((k) => k.key)
+  return {
+    keys,
+    make(values) {
+      const o: Record<string, FieldValue> = {}
+      for (let k = 0; k < names.length; k++) {
+        const key = names[k]!
+        if (key === '__proto__') defineOwn(o, key, values[k])
+        else o[key] = values[k]!
+      }
+      return o
+    },
+  }
 }
 
 const FNV_OFFSET = 0x811c9dc5
@@ -105,6 +163,11 @@ export class LineProtocolParser {
   private seriesCount = 0
   private readonly keys = new Map<number, KeyEntry>()
   private keyCount = 0
+  private nextKeyId = 1
+  private readonly shapes = new Map<string, Shape>()
+  /** The field keys and values of the line being parsed. */
+  private readonly lineKeys: KeyEntry[] = []
+  private readonly lineValues: FieldValue[] = []
   private readonly maxSeries: number
   private readonly maxFieldKeys: number
 
@@ -134,6 +197,7 @@ export class LineProtocolParser {
     const defaultTime = truncateToPrecision(opts.now, precision)
     const unitIsNs = multiplier === 1n
     const fastPath = this.fastPath
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
     let countedTo = 0
     let countedLines = 1
     let pos = 0
@@ -141,7 +205,7 @@ export class LineProtocolParser {
       const c = buf[pos]!
       if (c === NEWLINE) { pos++; continue }
       if (fastPath && c !== SPACE && c !== TAB && c !== 0 && c !== HASH) {
-        const p = this.fastLine(buf, pos, len, db, rp, unitIsNs, multiplier, defaultTime)
+        const p = this.fastLine(buf, dv, pos, len, db, rp, unitIsNs, multiplier, defaultTime)
         if (p !== undefined) {
           points.push(p)
           pos = this.end + 1
@@ -173,14 +237,21 @@ export class LineProtocolParser {
    * at the newline (or body end) that ends the line; undefined to decline.
    */
   private fastLine(
-    buf: Buffer, pos: number, len: number, db: string, rp: string,
+    buf: Buffer, dv: DataView, pos: number, len: number, db: string, rp: string,
     unitIsNs: boolean, multiplier: bigint, defaultTime: bigint,
   ): Point | undefined {
-    // Measurement and tags: up to the first space not hidden by a backslash.
+    // Measurement and tags: up to the first space not hidden by a backslash; 4 bytes at a
+    // time while none of them is a space, newline or backslash.
     let i = pos
     let h = FNV_OFFSET
     let c = 0
     for (;;) {
+      while (i + 4 <= len) {
+        const w = dv.getInt32(i, true)
+        if (hasKeyDelimiter(w)) break
+        h = Math.imul(h ^ w, FNV_PRIME)
+        i += 4
+      }
       if (i >= len) return undefined
       c = buf[i]!
       if (c === SPACE) break
@@ -199,7 +270,7 @@ export class LineProtocolParser {
     const keyEnd = i
     const keyLength = keyEnd - pos
     let series = this.series.get(h)
-    while (series !== undefined && !sameBytes(series.bytes, buf, pos, keyEnd)) series = series.next
+    while (series !== undefined && !same(series.bytes, series.words, dv, buf, pos, keyEnd)) series = series.next
     if (series === undefined) {
       series = this.addSeries(buf, pos, keyEnd, h)
       if (series === undefined) return undefined
@@ -210,27 +281,47 @@ export class LineProtocolParser {
     if (i >= len) return undefined
     c = buf[i]!
     if (c === TAB || c === 0) return undefined
-    const fields: Record<string, FieldValue> = {}
     let time = defaultTime
+    const lineKeys = this.lineKeys
+    const lineValues = this.lineValues
+    const predicted = series.predicted
+    let predicting = true
+    let n = 0
     for (;;) {
+      // The key: the one this series had at this position last time, or any.
       const ks = i
-      let kh = FNV_OFFSET
-      for (;;) {
-        if (i >= len) return undefined
-        c = buf[i]!
-        if (c === EQUALS) break
-        if (c === SPACE || c === COMMA || c === BACKSLASH || c === QUOTE || c === NEWLINE) return undefined
-        kh = Math.imul(kh ^ c, FNV_PRIME)
-        i++
+      let entry: KeyEntry | undefined
+      if (predicting && n < predicted.length) {
+        const expected = predicted[n]!
+        const kl = expected.bytes.length
+        if (ks + kl < len && buf[ks + kl] === EQUALS && same(expected.bytes, expected.words, dv, buf, ks, ks + kl)) {
+          entry = expected
+          i = ks + kl
+        } else {
+          predicting = false
+        }
+      } else {
+        predicting = false
       }
-      if (i === ks || keyLength + 4 + (i - ks) > MAX_KEY_LENGTH) return undefined
-      let entry = this.keys.get(kh)
-      while (entry !== undefined && !sameBytes(entry.bytes, buf, ks, i)) entry = entry.next
       if (entry === undefined) {
-        entry = this.addKey(buf, ks, i, kh)
-        if (entry === undefined) return undefined
+        let kh = FNV_OFFSET
+        for (;;) {
+          if (i >= len) return undefined
+          c = buf[i]!
+          if (c === EQUALS) break
+          if (c === SPACE || c === COMMA || c === BACKSLASH || c === QUOTE || c === NEWLINE) return undefined
+          kh = Math.imul(kh ^ c, FNV_PRIME)
+          i++
+        }
+        if (i === ks) return undefined
+        entry = this.keys.get(kh)
+        while (entry !== undefined && !same(entry.bytes, entry.words, dv, buf, ks, i)) entry = entry.next
+        if (entry === undefined) {
+          entry = this.addKey(buf, ks, i, kh)
+          if (entry === undefined) return undefined
+        }
       }
-      const key = entry.key
+      if (keyLength + 4 + (i - ks) > MAX_KEY_LENGTH) return undefined
       i++
       if (i >= len) return undefined
       c = buf[i]!
@@ -239,8 +330,9 @@ export class LineProtocolParser {
       else if (c === QUOTE) value = this.string(buf, i, len)
       else if (c === 0x74 || c === 0x66 || c === 0x54 || c === 0x46) value = this.boolean(buf, i, len)
       if (value === undefined) return undefined
-      if (key === '__proto__') defineOwn(fields, key, value)
-      else fields[key] = value
+      lineKeys[n] = entry
+      lineValues[n] = value
+      n++
       i = this.end
       if (i >= len) break
       c = buf[i]!
@@ -257,49 +349,72 @@ export class LineProtocolParser {
       break
     }
     this.end = i
-    return { db, rp, name: series.name, tags: series.tags, fields, time }
+    const shape = predicting && n === predicted.length ? series.shape! : this.shapeOf(series, n)
+    return { db, rp, name: series.name, tags: series.tags, fields: shape.make(lineValues), time }
   }
 
-  /** A number at i (a digit, `-` or `.`): float or `i` integer, ending at , space newline or end. */
+  /** The shape of this line's n keys (this.lineKeys), remembered as the series' prediction. */
+  private shapeOf(series: SeriesEntry, n: number): Shape {
+    const keys = this.lineKeys
+    let shape: Shape | undefined
+    for (const s of series.shapes) {
+      if (s.keys.length !== n) continue
+      let k = 0
+      while (k < n && s.keys[k] === keys[k]) k++
+      if (k === n) { shape = s; break }
+    }
+    if (shape === undefined) {
+      let id = ''
+      for (let k = 0; k < n; k++) id += `${keys[k]!.id},`
+      shape = this.shapes.get(id)
+      if (shape === undefined) {
+        if (this.shapes.size >= this.maxFieldKeys) this.shapes.clear()
+        shape = makeShape(keys.slice(0, n))
+        this.shapes.set(id, shape)
+      }
+      series.shapes.unshift(shape)
+      if (series.shapes.length > SHAPES_PER_SERIES) series.shapes.pop()
+    }
+    series.shape = shape
+    series.predicted = shape.keys
+    return shape
+  }
+
+  /**
+   * A number at i (a digit, `-` or `.`): float or `i` integer, ending at , space newline or
+   * end. The digits are accumulated into a double; when the result is at most 2^53 - 1 every
+   * step was exact (the partial values only grow), and a float is then one correctly rounded
+   * multiplication or division by an exact power of ten (≤ 10^22, Clinger's fast path).
+   * Anything else is converted from its text by Number(), which rounds correctly like Go.
+   */
   private number(buf: Buffer, i: number, len: number): FieldValue | undefined {
     const s = i
-    let neg = false
-    if (buf[i] === 0x2d) { neg = true; i++ }
+    const neg = buf[i] === 0x2d
+    if (neg) i++
     let mantissa = 0
-    let significant = 0
-    let digits = 0
-    let exp10 = 0
-    let exact = true
     let c = 0
+    const intStart = i
     while (i < len) {
-      c = buf[i]!
-      if (c < 0x30 || c > 0x39) break
-      digits++
-      if (significant < 15) {
-        mantissa = mantissa * 10 + (c - 0x30)
-        if (mantissa !== 0) significant++
-      } else {
-        exact = false
-      }
+      c = buf[i]! - 0x30
+      if (c < 0 || c > 9) break
+      mantissa = mantissa * 10 + c
       i++
     }
+    let digits = i - intStart
+    let exp10 = 0
     let decimal = false
     if (i < len && buf[i] === 0x2e) {
       decimal = true
       i++
+      const fracStart = i
       while (i < len) {
-        c = buf[i]!
-        if (c < 0x30 || c > 0x39) break
-        digits++
-        if (significant < 15) {
-          mantissa = mantissa * 10 + (c - 0x30)
-          exp10--
-          if (mantissa !== 0) significant++
-        } else {
-          exact = false
-        }
+        c = buf[i]! - 0x30
+        if (c < 0 || c > 9) break
+        mantissa = mantissa * 10 + c
         i++
       }
+      exp10 = fracStart - i
+      digits += i - fracStart
     }
     if (digits === 0) return undefined
     let scientific = false
@@ -311,14 +426,15 @@ export class LineProtocolParser {
       const es = i
       let e = 0
       while (i < len) {
-        c = buf[i]!
-        if (c < 0x30 || c > 0x39) break
-        if (e < 100_000) e = e * 10 + (c - 0x30)
+        c = buf[i]! - 0x30
+        if (c < 0 || c > 9) break
+        if (e < 100_000) e = e * 10 + c
         i++
       }
       if (i === es) return undefined
       exp10 += negExp ? -e : e
     }
+    const exact = mantissa <= 9007199254740991
     if (i < len) {
       c = buf[i]!
       if (c === 0x69 /* i */) {
@@ -329,7 +445,7 @@ export class LineProtocolParser {
           if (c !== COMMA && c !== SPACE && c !== NEWLINE) return undefined
         }
         this.end = i
-        if (exact) return BigInt(neg ? -mantissa : mantissa)
+        if (exact) return neg ? BigInt(-mantissa) : mantissa < 1024 ? SMALL_INTS[mantissa] : BigInt(mantissa)
         const big = BigInt(latin1(buf, s, i - 1))
         return big < INT64_MIN || big > INT64_MAX ? undefined : big
       }
@@ -457,7 +573,10 @@ export class LineProtocolParser {
       this.series.clear()
       this.seriesCount = 0
     }
-    const entry: SeriesEntry = { bytes: Buffer.from(buf.subarray(start, end)), name: key.name, tags: key.tags, next: this.series.get(hash) }
+    const entry: SeriesEntry = {
+      bytes: Buffer.from(buf.subarray(start, end)), words: packWords(buf, start, end), name: key.name, tags: key.tags, next: this.series.get(hash),
+      predicted: NO_KEYS, shape: undefined, shapes: [],
+    }
     this.series.set(hash, entry)
     this.seriesCount++
     return entry
@@ -471,18 +590,37 @@ export class LineProtocolParser {
       this.keys.clear()
       this.keyCount = 0
     }
-    const entry: KeyEntry = { bytes: Buffer.from(buf.subarray(start, end)), key, next: this.keys.get(hash) }
+    const entry: KeyEntry = {
+      bytes: Buffer.from(buf.subarray(start, end)), words: packWords(buf, start, end), key, id: this.nextKeyId++, next: this.keys.get(hash),
+    }
     this.keys.set(hash, entry)
     this.keyCount++
     return entry
   }
 }
 
-function sameBytes(a: Buffer, buf: Buffer, start: number, end: number): boolean {
-  const n = a.length
+function packWords(buf: Buffer, start: number, end: number): Int32Array {
+  const words = new Int32Array((end - start + 3) >> 2)
+  for (let k = 0; k < end - start; k++) words[k >> 2] |= buf[start + k]! << ((k & 3) << 3)
+  return words
+}
+
+/** [start, end) of the body (dv views it) equals the entry's bytes. */
+function same(bytes: Buffer, words: Int32Array, dv: DataView, buf: Buffer, start: number, end: number): boolean {
+  const n = bytes.length
   if (n !== end - start) return false
-  for (let k = 0; k < n; k++) if (a[k] !== buf[start + k]) return false
+  let k = 0
+  for (; k + 4 <= n; k += 4) if (dv.getInt32(start + k, true) !== words[k >> 2]) return false
+  for (; k < n; k++) if (bytes[k] !== buf[start + k]) return false
   return true
+}
+
+/** Whether a little-endian word holds a space, a newline or a backslash (SWAR zero-byte test). */
+function hasKeyDelimiter(w: number): boolean {
+  const a = w ^ 0x20202020
+  const b = w ^ 0x0a0a0a0a
+  const c = w ^ 0x5c5c5c5c
+  return ((((a - 0x01010101) & ~a) | ((b - 0x01010101) & ~b) | ((c - 0x01010101) & ~c)) & 0x80808080) !== 0
 }
 
 const shared = new LineProtocolParser()
