@@ -106,6 +106,43 @@ interface Shape {
   readonly make: (values: readonly FieldValue[]) => Record<string, FieldValue>
 }
 
+// BigInt(n) of a double goes through the runtime (~30 ns); reading an int64 back from a
+// BigInt64Array whose two 32-bit halves were written is about twice as fast.
+const I64 = new BigInt64Array(1)
+const U32 = new Uint32Array(I64.buffer)
+I64[0] = 1n
+const LO = U32[0] === 1 ? 0 : 1
+const HI = 1 - LO
+
+/** The bigint of an integer-valued double m, |m| < 2^53. */
+function int64(m: number): bigint {
+  const hi = Math.floor(m / 4294967296)
+  U32[LO] = m - hi * 4294967296
+  U32[HI] = hi // a negative hi wraps to its two's complement
+  return I64[0]!
+}
+
+/** The bigint of ±(hi * 10^9 + lo), for hi ≤ 9223372036 and lo < 10^9, without inexact steps. */
+function nanoseconds(hi: number, lo: number, neg: boolean): bigint {
+  // hi = a * 2^16 + b; value = a * 1e9 * 2^16 + (b * 1e9 + lo), every product below 2^53.
+  const a = Math.floor(hi / 65536)
+  const x = (hi - a * 65536) * 1e9 + lo
+  const y = a * 1e9
+  const yHi = Math.floor(y / 65536)
+  const s = (y - yHi * 65536) * 65536 + x
+  const carry = Math.floor(s / 4294967296)
+  let lo32 = s - carry * 4294967296
+  let hi32 = yHi + carry
+  if (neg) {
+    // two's complement of the 64-bit magnitude
+    if (lo32 === 0) hi32 = 4294967296 - hi32
+    else { lo32 = 4294967296 - lo32; hi32 = 4294967295 - hi32 }
+  }
+  U32[LO] = lo32
+  U32[HI] = hi32
+  return I64[0]!
+}
+
 const NO_KEYS: readonly KeyEntry[] = []
 const SHAPES_PER_SERIES = 4
 /** Beyond this many fields a shape builds its object with a loop instead of a literal. */
@@ -175,8 +212,8 @@ export class LineProtocolParser {
   private end = 0
   // The last timestamp converted, to reuse its bigint (Telegraf batches repeat timestamps).
   private lastHi = -1
-  private lastHiBig = 0n
   private lastLo = -1
+  private lastNeg = false
   private lastTime = 0n
 
   private readonly fastPath: boolean
@@ -445,7 +482,7 @@ export class LineProtocolParser {
           if (c !== COMMA && c !== SPACE && c !== NEWLINE) return undefined
         }
         this.end = i
-        if (exact) return neg ? BigInt(-mantissa) : mantissa < 1024 ? SMALL_INTS[mantissa] : BigInt(mantissa)
+        if (exact) return neg ? int64(-mantissa) : mantissa < 1024 ? SMALL_INTS[mantissa] : int64(mantissa)
         const big = BigInt(latin1(buf, s, i - 1))
         return big < INT64_MIN || big > INT64_MAX ? undefined : big
       }
@@ -549,19 +586,20 @@ export class LineProtocolParser {
     for (let k = ds; k < split; k++) hi = hi * 10 + (buf[k]! - 0x30)
     let lo = 0
     for (let k = split; k < de; k++) lo = lo * 10 + (buf[k]! - 0x30)
-    let t: bigint
-    if (hi === this.lastHi) {
-      t = lo === this.lastLo ? this.lastTime : this.lastHiBig + BigInt(lo)
-    } else {
-      this.lastHi = hi
-      this.lastHiBig = BigInt(hi) * 1_000_000_000n
-      t = this.lastHiBig + BigInt(lo)
+    if (!unitIsNs) {
+      const t = (BigInt(hi) * 1_000_000_000n + BigInt(lo)) * multiplier
+      if (t > MAX_NANO_TIME) return undefined
+      return neg ? -t : t
     }
+    // |t| ≤ MaxNanoTime = 9223372036854775806
+    if (hi > 9223372036 || (hi === 9223372036 && lo > 854775806)) return undefined
+    if (hi === this.lastHi && lo === this.lastLo && neg === this.lastNeg) return this.lastTime
+    const t = nanoseconds(hi, lo, neg)
+    this.lastHi = hi
     this.lastLo = lo
+    this.lastNeg = neg
     this.lastTime = t
-    if (!unitIsNs) t *= multiplier
-    if (t > MAX_NANO_TIME) return undefined
-    return neg ? -t : t
+    return t
   }
 
   private addSeries(buf: Buffer, start: number, end: number, hash: number): SeriesEntry | undefined {

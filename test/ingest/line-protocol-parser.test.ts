@@ -330,6 +330,34 @@ t.test('fast path and exact path agree (seeded fuzz)', async (t) => {
   t.equal(mismatches, 0, `${N} bodies`)
 })
 
+t.test('integers, floats and timestamps of every length convert exactly (seeded)', async (t) => {
+  const r = rng(99)
+  const digits = (n: number): string => {
+    let s = String(1 + Math.floor(r() * 9))
+    for (let k = 1; k < n; k++) s += String(Math.floor(r() * 10))
+    return s
+  }
+  let body = ''
+  const expected: string[] = []
+  for (let k = 0; k < 4000; k++) {
+    const sign = r() < 0.3 ? '-' : ''
+    const int = `${sign}${digits(1 + Math.floor(r() * 19))}`
+    const intOk = BigInt(int) >= I64_MIN && BigInt(int) <= I64_MAX
+    const float = `${sign}${digits(1 + Math.floor(r() * 10))}.${digits(Math.floor(r() * 12) + 1)}${r() < 0.3 ? `e${Math.floor(r() * 60) - 30}` : ''}`
+    const ts = `${r() < 0.2 ? '-' : ''}${digits(1 + Math.floor(r() * 19))}`
+    const tsOk = BigInt(ts) >= -9223372036854775806n && BigInt(ts) <= 9223372036854775806n
+    if (!intOk || !tsOk) continue
+    body += `m i=${int}i,f=${float} ${ts}\n`
+    expected.push(`"m" [] {"f"=${Number(float)}f,"i"=${BigInt(int)}i} @${BigInt(ts)}`)
+  }
+  const got = parseLineProtocol(Buffer.from(body), { db: 'd', rp: 'r', precision: 'ns', now: NOW })
+  t.same(got.errors, [])
+  const shown = showPoints(got.points)
+  let bad = 0
+  for (let k = 0; k < expected.length; k++) if (shown[k] !== expected[k] && bad++ < 5) t.fail(`${shown[k]} vs ${expected[k]}`)
+  t.equal(bad, 0, `${expected.length} lines`)
+})
+
 // ---------------------------------------------------------------------------------------
 // The Telegraf payload: the common case, end to end.
 
