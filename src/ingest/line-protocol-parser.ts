@@ -89,6 +89,8 @@ interface SeriesEntry {
   shape: Shape | undefined
   /** Recently used shapes of this series, most recent first. */
   shapes: Shape[]
+  /** The series of the line that followed a line of this series last time. */
+  follower: SeriesEntry | undefined
 }
 
 interface KeyEntry {
@@ -205,6 +207,8 @@ export class LineProtocolParser {
   /** The field keys and values of the line being parsed. */
   private readonly lineKeys: KeyEntry[] = []
   private readonly lineValues: FieldValue[] = []
+  /** The series of the last line the fast path parsed. */
+  private previous: SeriesEntry | undefined
   private readonly maxSeries: number
   private readonly maxFieldKeys: number
 
@@ -277,44 +281,52 @@ export class LineProtocolParser {
     buf: Buffer, dv: DataView, pos: number, len: number, db: string, rp: string,
     unitIsNs: boolean, multiplier: bigint, defaultTime: bigint,
   ): Point | undefined {
-    // Measurement and tags: up to the first space not hidden by a backslash; 4 bytes at a
-    // time while none of them is a space, newline or backslash.
-    let i = pos
-    let h = FNV_OFFSET
+    // Measurement and tags. First guess: the series that followed the previous line's
+    // series last time (Telegraf writes its series in the same order every interval). A
+    // cached key never ends in a backslash and has no unescaped space, so equal bytes
+    // followed by a space are that key.
+    let series = this.previous?.follower
+    let keyEnd = series === undefined ? -1 : pos + series.bytes.length
     let c = 0
-    for (;;) {
-      while (i + 4 <= len) {
-        const w = dv.getInt32(i, true)
-        if (hasKeyDelimiter(w)) break
-        h = Math.imul(h ^ w, FNV_PRIME)
-        i += 4
+    if (series === undefined || keyEnd >= len || buf[keyEnd] !== SPACE || !same(series.bytes, series.words, dv, buf, pos, keyEnd)) {
+      // Up to the first space not hidden by a backslash; 4 bytes at a time while none of
+      // them is a space, newline or backslash.
+      let i = pos
+      let h = FNV_OFFSET
+      for (;;) {
+        while (i + 4 <= len) {
+          const w = dv.getInt32(i, true)
+          if (hasKeyDelimiter(w)) break
+          h = Math.imul(h ^ w, FNV_PRIME)
+          i += 4
+        }
+        if (i >= len) return undefined
+        c = buf[i]!
+        if (c === SPACE) break
+        if (c === NEWLINE) return undefined
+        if (c === BACKSLASH) {
+          if (i + 1 >= len) return undefined
+          const n = buf[i + 1]!
+          if (n === BACKSLASH || n === NEWLINE) return undefined
+          h = Math.imul(Math.imul(h ^ c, FNV_PRIME) ^ n, FNV_PRIME)
+          i += 2
+          continue
+        }
+        h = Math.imul(h ^ c, FNV_PRIME)
+        i++
       }
-      if (i >= len) return undefined
-      c = buf[i]!
-      if (c === SPACE) break
-      if (c === NEWLINE) return undefined
-      if (c === BACKSLASH) {
-        if (i + 1 >= len) return undefined
-        const n = buf[i + 1]!
-        if (n === BACKSLASH || n === NEWLINE) return undefined
-        h = Math.imul(Math.imul(h ^ c, FNV_PRIME) ^ n, FNV_PRIME)
-        i += 2
-        continue
+      keyEnd = i
+      series = this.series.get(h)
+      while (series !== undefined && !same(series.bytes, series.words, dv, buf, pos, keyEnd)) series = series.next
+      if (series === undefined) {
+        series = this.addSeries(buf, pos, keyEnd, h)
+        if (series === undefined) return undefined
       }
-      h = Math.imul(h ^ c, FNV_PRIME)
-      i++
     }
-    const keyEnd = i
     const keyLength = keyEnd - pos
-    let series = this.series.get(h)
-    while (series !== undefined && !same(series.bytes, series.words, dv, buf, pos, keyEnd)) series = series.next
-    if (series === undefined) {
-      series = this.addSeries(buf, pos, keyEnd, h)
-      if (series === undefined) return undefined
-    }
 
     // Fields.
-    i = keyEnd + 1
+    let i = keyEnd + 1
     if (i >= len) return undefined
     c = buf[i]!
     if (c === TAB || c === 0) return undefined
@@ -387,6 +399,9 @@ export class LineProtocolParser {
     }
     this.end = i
     const shape = predicting && n === predicted.length ? series.shape! : this.shapeOf(series, n)
+    const previous = this.previous
+    if (previous !== undefined) previous.follower = series
+    this.previous = series
     return { db, rp, name: series.name, tags: series.tags, fields: shape.make(lineValues), time }
   }
 
@@ -610,10 +625,11 @@ export class LineProtocolParser {
     if (this.seriesCount >= this.maxSeries) {
       this.series.clear()
       this.seriesCount = 0
+      this.previous = undefined
     }
     const entry: SeriesEntry = {
       bytes: Buffer.from(buf.subarray(start, end)), words: packWords(buf, start, end), name: key.name, tags: key.tags, next: this.series.get(hash),
-      predicted: NO_KEYS, shape: undefined, shapes: [],
+      predicted: NO_KEYS, shape: undefined, shapes: [], follower: undefined,
     }
     this.series.set(hash, entry)
     this.seriesCount++
