@@ -580,27 +580,39 @@ export class LineProtocolParser {
   private timestamp(buf: Buffer, i: number, len: number, unitIsNs: boolean, multiplier: bigint): bigint | undefined {
     const neg = buf[i] === 0x2d
     if (neg) i++
+    // One pass: the first 10 digits into a, the next ones (up to 9) into b.
     const ds = i
-    while (i < len) {
-      const c = buf[i]!
-      if (c < 0x30 || c > 0x39) break
+    let a = 0
+    let d = 0
+    const aEnd = Math.min(len, ds + 10)
+    while (i < aEnd) {
+      d = buf[i]! - 0x30
+      if (d < 0 || d > 9) break
+      a = a * 10 + d
       i++
     }
-    const de = i
-    const n = de - ds
-    if (n === 0 || n > 19) return undefined
+    let b = 0
+    const bs = i
+    if (i === aEnd) {
+      while (i < len) {
+        d = buf[i]! - 0x30
+        if (d < 0 || d > 9) break
+        b = b * 10 + d
+        i++
+      }
+    }
+    const nb = i - bs
+    if (i === ds || nb > 9) return undefined
     if (i < len && buf[i] !== NEWLINE) {
       if (buf[i] !== SPACE) return undefined
       while (i < len && buf[i] === SPACE) i++
       if (i < len && buf[i] !== NEWLINE) return undefined
     }
     this.end = i
-    // The magnitude as hi * 1e9 + lo, both exact doubles.
-    const split = n > 9 ? de - 9 : ds
-    let hi = 0
-    for (let k = ds; k < split; k++) hi = hi * 10 + (buf[k]! - 0x30)
-    let lo = 0
-    for (let k = split; k < de; k++) lo = lo * 10 + (buf[k]! - 0x30)
+    // The magnitude a * 10^nb + b as hi * 1e9 + lo, both exact doubles.
+    const scale = POW10[9 - nb]!
+    const hi = Math.floor(a / scale)
+    const lo = (a - hi * scale) * POW10[nb]! + b
     if (!unitIsNs) {
       const t = (BigInt(hi) * 1_000_000_000n + BigInt(lo)) * multiplier
       if (t > MAX_NANO_TIME) return undefined
