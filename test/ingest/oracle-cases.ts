@@ -335,6 +335,8 @@ export const CASES: OracleCase[] = [
     requests: [{ body: `cpu v=1 1` }, { body: `cpu v=2i ${T}` }],
   },
   c('exactly 100 tags panics influxd (500)', `cpu,${manyTags(100)} v=1 ${T}`, undefined, 'panic-500'),
+  c('engine cannot decode a value the scanner accepted (500)', raw`cpu a\\="x=y" ${T}`, undefined, 'engine-500'),
+  c('influxd crashes: panic in StringValue on a one-byte string value', raw`cpu z\\="s=" ${T}`, undefined, 'influxd-crash'),
   c('non-UTF-8 measurement (500)', Buffer.concat([Buffer.from('cp'), Buffer.from([0xff]), Buffer.from(`u v=1 ${T}`)]), undefined, 'non-utf8-measurement'),
   {
     name: 'same series and time across requests: fields merge, last wins',

@@ -27,7 +27,7 @@
  * fold drops it too.
  */
 import type { Point, FieldValue } from '../../src/model/point.js'
-import { parsePrecision, truncateToPrecision, type Precision } from '../../src/model/time.js'
+import { nanosPerUnit, parsePrecision, truncateToPrecision, type Precision } from '../../src/model/time.js'
 import type { Influxd, StoredPoint } from '../fixtures/influxd.js'
 
 // ---------------------------------------------------------------------------------------
@@ -71,7 +71,9 @@ export async function loadParser(): Promise<{ api?: ParserApi; missing: string[]
 // influxd's answer
 
 export type StorageClass =
-  | 'time-tag' | 'time-field' | 'type-conflict' | 'panic-500' | 'non-utf8-measurement' | 'other-storage'
+  | 'time-tag' | 'time-field' | 'type-conflict' | 'panic-500' | 'non-utf8-measurement' | 'engine-500' | 'other-storage'
+  /** influxd's process died answering the request (see InfluxdCrashed); table cases only. */
+  | 'influxd-crash'
 
 export type Answer =
   | { kind: 'ok' }
@@ -96,6 +98,8 @@ export function classifyAnswer(status: number, body: string): Answer {
   }
   if (status >= 500) {
     if (text.includes('contains invalid UTF-8')) return { kind: 'storage', cls: 'non-utf8-measurement', status, text }
+    // Its scanner accepted the line, its engine cannot decode a value (`m a\\="x=y"`).
+    if (text.startsWith('engine: unable to parse')) return { kind: 'storage', cls: 'engine-500', status, text }
     if (/Internal Server Error/.test(text)) return { kind: 'storage', cls: 'panic-500', status, text }
   }
   return { kind: 'unexpected', status, text }
@@ -248,6 +252,21 @@ function tryParse(api: ParserApi, body: Buffer, opts: ParseOptions): ParseResult
 }
 
 /** Sends the trials in order to a fresh database `db`, reads it back and compares with our parser. */
+/**
+ * influxd died while answering a write: 1.6.7 panics outside the HTTP handler on some
+ * lines (e.g. `m z\\="s=" 1`, models.(*point).StringValue slice bounds out of range)
+ * and the whole process exits. `trial` is the index of the request that was in flight
+ * (unambiguous only when nothing else was writing to that influxd).
+ */
+export class InfluxdCrashed extends Error {
+  readonly panic: string
+  constructor(readonly trial: number, log: string) {
+    const panic = /panic: [^\n]*/.exec(log)?.[0] ?? '(no panic line in its log)'
+    super(`influxd crashed while answering trial ${trial}: ${panic}`)
+    this.panic = panic
+  }
+}
+
 export interface BatchResult {
   reports: TrialReport[]
   /** Stored points in measurements none of our points has (e.g. our parser unescaped a name differently). */
@@ -262,7 +281,13 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
     const params: Record<string, string> = { db }
     if (tr.precision !== undefined) params.precision = tr.precision
     const before = wallNs() - 2_000_000n
-    const res = await influx.write(tr.body, params)
+    let res: Awaited<ReturnType<Influxd['write']>>
+    try {
+      res = await influx.write(tr.body, params)
+    } catch (e) {
+      if (!(await influx.alive())) throw new InfluxdCrashed(trials.indexOf(tr), influx.log())
+      throw new Error(`write of trial ${tr.id} (body ${clip(JSON.stringify(tr.body.toString('utf8')))}, precision ${tr.precision}) failed: ${(e as Error).message}\ninfluxd log tail:\n${influx.log().slice(-3000)}`)
+    }
     const after = wallNs() + 2_000_000n
     sent.push({ answer: classifyAnswer(res.status, res.body), before, after })
   }
@@ -333,7 +358,9 @@ export async function runBatch(influx: Influxd, db: string, trials: TrialInput[]
       let best: ParseResult | undefined
       let bestScore = -1
       for (const T of cands) {
-        const r = tryParse(api, trials[i]!.body, optsFor(T))
+        // influxd's receive time was somewhere in [T, T + unit); give our parser the last
+        // instant of that range, so that a missing truncation shows.
+        const r = tryParse(api, trials[i]!.body, optsFor(T + nanosPerUnit(precision) - 1n))
         if (r instanceof Error) continue
         let score = 0
         for (const k of nowDependent) {

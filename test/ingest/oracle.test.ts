@@ -8,7 +8,11 @@ import t from 'tap'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { startInfluxd, influxdVersion } from '../fixtures/influxd.js'
 import { CASES, type OracleCase } from './oracle-cases.js'
-import { loadParser, runBatch, describeTrial, answerText, problemsOf, UNREADABLE, type TrialReport } from './oracle-harness.js'
+import { parsePrecision } from '../../src/model/time.js'
+import {
+  loadParser, runBatch, describeTrial, answerText, problemsOf, expectedAnswer, showPoint, InfluxdCrashed, UNREADABLE,
+  type ParseResult, type TrialInput, type TrialReport,
+} from './oracle-harness.js'
 
 interface Regression { seed: string; iteration: number; precision: string | null; line: string; note?: string }
 
@@ -32,22 +36,51 @@ t.test('our line-protocol parser against influxd, table cases', async (t) => {
 
   const started = Date.now()
   const results: TrialReport[][] = new Array(all.length)
+  const trialsOf = (cs: OracleCase): TrialInput[] => cs.requests.map((r, k) => ({
+    id: cs.requests.length > 1 ? `${cs.name} [request ${k + 1}]` : cs.name,
+    body: Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body, 'utf8'),
+    precision: r.precision,
+  }))
+  const crashing = (cs: OracleCase): boolean => cs.requests.some((r) => r.storage === 'influxd-crash')
   let next = 0
   await Promise.all(Array.from({ length: 4 }, async () => {
     for (;;) {
       const i = next++
       if (i >= all.length) return
       const cs = all[i]!
-      const b = await runBatch(influx, `case${i}`, cs.requests.map((r, k) => ({
-        id: cs.requests.length > 1 ? `${cs.name} [request ${k + 1}]` : cs.name,
-        body: Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body, 'utf8'),
-        precision: r.precision,
-      })), api)
+      if (crashing(cs)) continue
+      const b = await runBatch(influx, `case${i}`, trialsOf(cs), api)
       // Multi-request cases: what no point explains belongs to the case (shown on its last request).
       b.reports[b.reports.length - 1]!.valueProblems.push(...b.unexplained)
       results[i] = b.reports
     }
   }))
+  // Lines that crash influxd 1.6.7 get an influxd of their own each.
+  for (let i = 0; i < all.length; i++) {
+    const cs = all[i]!
+    if (!crashing(cs)) continue
+    const own = await startInfluxd()
+    try {
+      const b = await runBatch(own, 'crash', trialsOf(cs), api)
+      results[i] = b.reports // influxd survived: the case's assertion says so
+    } catch (e) {
+      if (!(e instanceof InfluxdCrashed)) throw e
+      results[i] = trialsOf(cs).map((input, k) => {
+        let ours: ParseResult | undefined
+        let notes: string[] = []
+        try {
+          ours = api?.parseLineProtocol(input.body, { db: 'crash', rp: 'autogen', precision: parsePrecision(input.precision), now: 0n })
+        } catch (pe) { notes = [`our parser threw: ${(pe as Error).message}`] }
+        return {
+          input, ours, oursAnswer: api && ours ? expectedAnswer(api, ours) : undefined, verdictAgrees: false,
+          influx: k === e.trial ? { kind: 'storage', cls: 'influxd-crash', status: 0, text: e.panic } : { kind: 'unexpected', status: 0, text: 'not sent: influxd crashed before' },
+          valueProblems: [], encoderProblems: [], notes, comparedPoints: 0, encoderChecked: 0,
+        } satisfies TrialReport
+      })
+    } finally {
+      await own.stop()
+    }
+  }
   const trials = results.flat()
   t.comment(`${all.length} cases (${CASES.length} table, ${regressions.length} fuzz regressions), ${trials.length} requests against influxd in ${Date.now() - started} ms; ` +
     `values compared for ${trials.reduce((n, r) => n + r.comparedPoints, 0)} points, encoder round trip for ${trials.reduce((n, r) => n + r.encoderChecked, 0)}`)
@@ -68,8 +101,18 @@ t.test('our line-protocol parser against influxd, table cases', async (t) => {
           if (cls === req.storage) t.pass(`influxd answers with the storage-layer class ${req.storage}`)
           else t.fail(`influxd was expected to answer with the storage-layer class ${req.storage}\n${d}`)
           if (!api) continue
-          if (req.storage === 'non-utf8-measurement') {
-            t.comment(`non-UTF-8 measurement (classified, not compared); ours: ${r.oursAnswer ? answerText(r.oursAnswer) : '(none)'}`)
+          if (req.storage === 'non-utf8-measurement' || req.storage === 'influxd-crash') {
+            // influxd has no usable answer: we only show what we do (and that we do not throw).
+            t.comment(`${req.storage} (classified, not compared); ours: ${r.oursAnswer ? answerText(r.oursAnswer) : '(none)'}${r.ours?.points.length ? ` ${r.ours.points.map(showPoint).join(' | ')}` : ''}`)
+            t.same(r.notes, [], `our parser does not throw\n${d}`)
+            continue
+          }
+          if (req.storage === 'engine-500') {
+            // influxd's scanner accepted it, its engine cannot decode the value (500): we
+            // refuse the line with the engine's reason (documented in the parser).
+            const reason = r.influx.kind === 'storage' ? r.influx.text.replace(/^engine: /, '') : '?'
+            if (r.ours?.errors.some((e) => e.reason === reason)) t.pass(`our parser refuses the line with influxd's engine reason`)
+            else { disagreements.push(d); t.fail(`our parser should refuse the line with the reason ${JSON.stringify(reason)}\n${d}`) }
             continue
           }
           const ok = !!r.ours && r.ours.errors.length === 0 && r.ours.points.length > 0 && r.notes.length === 0
