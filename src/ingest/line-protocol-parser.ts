@@ -105,7 +105,10 @@ interface KeyEntry {
 /** A sequence of field keys and a function that builds a fields object for it from values. */
 interface Shape {
   readonly keys: readonly KeyEntry[]
-  readonly make: (values: readonly FieldValue[]) => Record<string, FieldValue>
+  /** Builds the fields object; a loop at first, a compiled object literal once the shape is common. */
+  make: (values: readonly FieldValue[]) => Record<string, FieldValue>
+  /** Lines built with the loop so far (the literal is compiled at COMPILE_AFTER). */
+  uses: number
 }
 
 // BigInt(n) of a double goes through the runtime (~30 ns); reading an int64 back from a
@@ -147,6 +150,9 @@ function nanoseconds(hi: number, lo: number, neg: boolean): bigint {
 
 const NO_KEYS: readonly KeyEntry[] = []
 const SHAPES_PER_SERIES = 4
+/** Shapes remembered (each may hold a compiled function); the table is emptied when full. */
+const MAX_SHAPES = 10_000
+const COMPILE_AFTER = 8
 /** Beyond this many fields a shape builds its object with a loop instead of a literal. */
 const MAX_LITERAL_FIELDS = 64
 const SMALL_INTS: readonly bigint[] = Array.from({ length: 1024 }, (_, k) => BigInt(k))
@@ -161,21 +167,20 @@ const CODEGEN = ((): boolean => {
 })()
 
 /**
- * The builder of a fields object for a key sequence: an object literal with constant keys,
- * so every object of a shape is allocated with one hidden class (dynamic keyed stores are
- * about 3× slower). `__proto__` is written as a computed key, which makes an own property.
+ * The builder of a fields object for a key sequence. A new shape builds its objects with
+ * a loop of keyed stores; once it has been used COMPILE_AFTER times it gets an object
+ * literal with constant keys (new Function), so every object of the shape is allocated with
+ * one hidden class — about 3× faster than keyed stores. Shapes seen only a few times (a
+ * client whose field keys keep changing) never cost a compilation. `__proto__` is written
+ * as a computed key, which makes an own property.
  */
 function makeShape(keys: readonly KeyEntry[]): Shape {
-  if (CODEGEN && keys.length <= MAX_LITERAL_FIELDS) {
-    const props = keys.map((k, i) => `${k.key === '__proto__' ? '["__proto__"]' : JSON.stringify(k.key)}:v[${i}]`)
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const make = new Function('v', `"use strict"; return {${props.join(',')}}`) as Shape['make']
-    return { keys, make }
-  }
   const names = keys.map((k) => k.key)
-  return {
+  const shape: Shape = {
     keys,
+    uses: 0,
     make(values) {
+      if (++shape.uses === COMPILE_AFTER) shape.make = compileShape(names) ?? shape.make
       const o: Record<string, FieldValue> = {}
       for (let k = 0; k < names.length; k++) {
         const key = names[k]!
@@ -185,6 +190,14 @@ function makeShape(keys: readonly KeyEntry[]): Shape {
       return o
     },
   }
+  return shape
+}
+
+function compileShape(names: readonly string[]): Shape['make'] | undefined {
+  if (!CODEGEN || names.length > MAX_LITERAL_FIELDS) return undefined
+  const props = names.map((k, i) => `${k === '__proto__' ? '["__proto__"]' : JSON.stringify(k)}:v[${i}]`)
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('v', `"use strict"; return {${props.join(',')}}`) as Shape['make']
 }
 
 const FNV_OFFSET = 0x811c9dc5
@@ -420,7 +433,7 @@ export class LineProtocolParser {
       for (let k = 0; k < n; k++) id += `${keys[k]!.id},`
       shape = this.shapes.get(id)
       if (shape === undefined) {
-        if (this.shapes.size >= this.maxFieldKeys) this.shapes.clear()
+        if (this.shapes.size >= MAX_SHAPES) this.shapes.clear()
         shape = makeShape(keys.slice(0, n))
         this.shapes.set(id, shape)
       }
