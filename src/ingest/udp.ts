@@ -69,6 +69,11 @@ export async function startUdpListener(opts: UdpListenerOptions): Promise<UdpLis
     }
   }
   const receiveBufferSize = sock.getRecvBufferSize()
+  // Linux reports twice what it granted, and silently caps the request at net.core.rmem_max.
+  if (config.readBuffer > 0 && receiveBufferSize < config.readBuffer) {
+    logger.warn({ read_buffer: config.readBuffer, granted: receiveBufferSize },
+      'the kernel granted a smaller UDP receive buffer than read-buffer asks; raise net.core.rmem_max (sysctl) to avoid kernel drops under bursts')
+  }
   counters.bound = { address: bound.address, port: bound.port }
 
   const db = config.database
