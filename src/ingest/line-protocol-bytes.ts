@@ -141,14 +141,6 @@ export function unescapeStrict(buf: Buffer, start: number, end: number, set: Esc
   return decodeStrict(out, 0, n)
 }
 
-/** True when unescaping [start, end) with `set` changes nothing. */
-export function hasEscapes(buf: Uint8Array, start: number, end: number, set: EscapeSet): boolean {
-  for (let i = start; i + 1 < end; i++) {
-    if (buf[i] === BACKSLASH && escapes(set, buf[i + 1]!)) return true
-  }
-  return false
-}
-
 /** Stores a property even when its name is `__proto__` (a plain assignment would set the prototype). */
 export function defineOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true })

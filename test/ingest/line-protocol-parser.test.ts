@@ -404,6 +404,8 @@ t.test('no pathological slowdowns', async (t) => {
     ['1 MB of backslashes', Buffer.from(`m ${'\\'.repeat(1 << 20)}`)],
     ['1 MB of commas in tags', Buffer.from(`m${',a=b'.repeat(250000)} v=1\n`)],
     ['10000 bad lines', Buffer.from('m a=x 1\n'.repeat(10000))],
+    ['10000 lines, each with new field keys', Buffer.from(Array.from({ length: 10000 }, (_, i) => `m,h=${i % 100} f${i}=1,g${i}=2i ${i}\n`).join(''))],
+    ['10000 lines, each a new series', Buffer.from(Array.from({ length: 10000 }, (_, i) => `m,h=${i},z=${i * 7} v=1 ${i}\n`).join(''))],
   ]
   for (const [label, body] of shapes) {
     time(body)
