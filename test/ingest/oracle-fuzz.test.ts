@@ -269,7 +269,7 @@ t.test('differential fuzz: our line-protocol parser against influxd', async (t) 
   const bySignature = new Map<string, TrialReport[]>()
   for (const r of failing) {
     const sig = [problemsOf(r).join(',') || answerText(r.influx),
-      ...r.encoderProblems.map((x) => x.replace(/"(?:[^"\\]|\\.)*"/g, '…').replace(/'[^']*'/g, '…')),
+      ...new Set(r.encoderProblems.map((x) => x.replace(/"(?:[^"\\]|\\.)*"/g, '…').replace(/'[^']*'/g, '…'))),
       ...(r.verdictAgrees ? [] : [`${r.influx.kind}/${r.oursAnswer?.kind}`, ...(r.ours?.errors ?? []).map((e) => e.reason)])].join(' ')
     const l = bySignature.get(sig)
     if (l) l.push(r); else bySignature.set(sig, [r])
