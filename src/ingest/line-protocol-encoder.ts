@@ -16,14 +16,18 @@
  *  - a float field that is NaN or ±Infinity is left out (as Telegraf does); a point left
  *    without fields encodes to '' and encodePoints skips it;
  *  - a name, tag or field key ending in a backslash, or a field key with a backslash right
- *    before `,` `space` or `=`, cannot be written so that it reads back the same (influxd's
- *    scanner and its unescaping disagree there); a raw newline can only appear in a string
- *    value or right after a backslash. These are written best-effort.
+ *    before `,` `space` or `=`, cannot always be written so that it reads back the same
+ *    (influxd's scanner and its unescaping disagree there). For such field keys the line is
+ *    read back with our exact parser and, when it differs, variants that escape fewer bytes
+ *    are tried (`t\\=t,f=false` is how influxd reads the key `t\=t,f`); if none reads
+ *    back the same, the usual form is returned. A raw newline can only appear in
+ *    a string value or right after a backslash. These are written best-effort.
  *  - an empty field key, which influxd stores from `m \t=1`, is written that way (first,
  *    after a tab), and a field key starting with a tab or NUL is never written first (the
  *    parser would skip it as whitespace).
  */
 import type { FieldValue, Fields, Point, Tags } from '../model/point.js'
+import { LineProtocolParser } from './line-protocol-parser.js'
 
 const NEEDS_MEASUREMENT_ESCAPE = /[, ="]/
 const NEEDS_TAG_ESCAPE = /[, =]/
@@ -38,9 +42,16 @@ function escapeTag(s: string): string {
   return NEEDS_TAG_ESCAPE.test(s) ? s.replace(/[, =]/g, '\\$&') : s
 }
 
-function escapeFieldKey(s: string): string {
+function escapeFieldKey(s: string, escaped: RegExp | undefined): string {
+  if (escaped !== undefined) return s.replace(escaped, '\\$&')
   return NEEDS_FIELD_KEY_ESCAPE.test(s) ? s.replace(/[, ="]/g, '\\$&') : s
 }
+
+/** Escape sets tried, in order, for a risky field key whose usual form does not read back. */
+const FIELD_KEY_VARIANTS = [/[ ="]/g, /[ ,"]/g, /[ "]/g, / /g]
+
+/** A field key whose backslash stands before a byte the key escapes, or at its end. */
+const RISKY_FIELD_KEY = /\\(?:[, ="]|$)/
 
 function quoteString(s: string): string {
   return NEEDS_STRING_ESCAPE.test(s) ? `"${s.replace(/["\\]/g, '\\$&')}"` : `"${s}"`
@@ -93,7 +104,7 @@ function encodeValue(v: FieldValue): string | undefined {
   }
 }
 
-function encodeFields(fields: Fields): string {
+function encodeFields(fields: Fields, variant?: RegExp): string {
   let out = ''
   let empty = ''
   let deferred = ''
@@ -105,7 +116,7 @@ function encodeFields(fields: Fields): string {
       empty = `\t=${value}`
       continue
     }
-    const text = `${escapeFieldKey(k)}=${value}`
+    const text = `${escapeFieldKey(k, variant !== undefined && RISKY_FIELD_KEY.test(k) ? variant : undefined)}=${value}`
     const c = k.charCodeAt(0)
     if (c === 0x09 || c === 0) deferred += `,${text}`
     else out += `,${text}`
@@ -121,7 +132,33 @@ function encodeFields(fields: Fields): string {
 export function encodePoint(p: Point): string {
   const fields = encodeFields(p.fields)
   if (fields === '') return ''
-  return `${escapeMeasurement(p.name)}${encodeTags(p.tags)} ${fields} ${p.time}`
+  const line = `${escapeMeasurement(p.name)}${encodeTags(p.tags)} ${fields} ${p.time}`
+  if (!Object.keys(p.fields).some((k) => RISKY_FIELD_KEY.test(k)) || readsBack(line, p)) return line
+  for (const variant of FIELD_KEY_VARIANTS) {
+    const other = `${escapeMeasurement(p.name)}${encodeTags(p.tags)} ${encodeFields(p.fields, variant)} ${p.time}`
+    if (readsBack(other, p)) return other
+  }
+  return line
+}
+
+let verifier: LineProtocolParser | undefined
+
+/** Whether our exact parser reads `line` back as p (name, tags, fields with their types, time). */
+function readsBack(line: string, p: Point): boolean {
+  verifier ??= new LineProtocolParser({ fastPath: false })
+  const r = verifier.parse(Buffer.from(line), { db: p.db, rp: p.rp, precision: 'ns', now: 0n })
+  if (r.errors.length !== 0 || r.points.length !== 1) return false
+  const q = r.points[0]!
+  if (q.name !== p.name || q.time !== p.time) return false
+  const tags = Object.keys(p.tags).filter((k) => p.tags[k] !== '')
+  if (Object.keys(q.tags).length !== tags.length || tags.some((k) => q.tags[k] !== p.tags[k])) return false
+  const fields = Object.keys(p.fields).filter((k) => encodeValue(p.fields[k]!) !== undefined)
+  if (Object.keys(q.fields).length !== fields.length) return false
+  return fields.every((k) => Object.hasOwn(q.fields, k) && sameValue(q.fields[k]!, p.fields[k]!))
+}
+
+function sameValue(a: FieldValue, b: FieldValue): boolean {
+  return typeof a === typeof b && (typeof a === 'number' ? Object.is(a, b) : a === b)
 }
 
 /** '\n'-terminated lines, one per point (points without a writable field are skipped). */

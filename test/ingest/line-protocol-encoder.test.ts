@@ -66,6 +66,9 @@ t.test('tricky points read back the same', async (t) => {
     pt('m', {}, { a: 97.23618090452261, b: 0.1, c: 1.2345678901234568e23, d: Number.MIN_VALUE, e: -Number.MAX_VALUE }),
     pt('m', {}, { v: 1 }, 9223372036854775806n),
     pt('m', {}, { v: 1 }, -9223372036854775806n),
+    // keys influxd reads from `t\\=t,f=f` and `a\\=1,b=2` (a backslash before '=' in the key)
+    pt('Qdrzz', { x: 'y' }, { 't\\=t,f': false }),
+    pt('m', {}, { 'a\\=1,b': 2 }),
   ].map((p) => {
     // __proto__ must be an own property in the expected point too.
     const own = (o: Record<string, unknown>): Record<string, never> => {
