@@ -48,7 +48,7 @@ function escapeFieldKey(s: string, escaped: RegExp | undefined): string {
 }
 
 /** Escape sets tried, in order, for a risky field key whose usual form does not read back. */
-const FIELD_KEY_VARIANTS = [/[ ="]/g, /[ ,"]/g, /[ "]/g, / /g]
+const FIELD_KEY_VARIANTS = [/[ ="]/g, /[ ,"]/g, /[ "]/g, / /g, /=/g, /(?!)/g]
 
 /** A field key whose backslash stands before a byte the key escapes, or at its end. */
 const RISKY_FIELD_KEY = /\\(?:[, ="]|$)/
@@ -163,10 +163,10 @@ function sameValue(a: FieldValue, b: FieldValue): boolean {
 
 /** '\n'-terminated lines, one per point (points without a writable field are skipped). */
 export function encodePoints(points: readonly Point[]): string {
-  let out = ''
+  const lines: string[] = []
   for (const p of points) {
     const line = encodePoint(p)
-    if (line !== '') out += line + '\n'
+    if (line !== '') lines.push(line)
   }
-  return out
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`
 }
