@@ -1,13 +1,14 @@
 /**
  * small-writes: requests/s of one-line `POST /write` requests over 64 keep-alive
  * connections (load from a second process, autocannon), our daemon vs a private
- * influxd in the same run, with p99 latency. Target: ≥ 2× influxd.
+ * influxd in the same run, with p99 latency. Target: ≥ 2× influxd. Also
+ * `small-writes-per-cpu`: requests per CPU-second of each server process (all threads).
  *
  * Two rounds, interleaved (ours, influxd, ours, influxd), best run of each reported.
  *
  * env: BENCH_DURATION (s per run, default 8), BENCH_ROUNDS (default 2).
  */
-import { emit, genTelegrafLines, ingestVars, interleaved, okPerSecond, ratio, round, runLoad, startInfluxd, startKapacitord, type Server } from './lib/procs.js'
+import { emit, genTelegrafLines, ingestVars, interleaved, okPerSecond, ratio, round, runLoadOn, startInfluxd, startKapacitord, type LoadResult, type Server } from './lib/procs.js'
 
 const CONNECTIONS = 64
 const DURATION = Number(process.env.BENCH_DURATION ?? 8)
@@ -26,8 +27,8 @@ async function main(): Promise<void> {
     const spec = { bodies, connections: CONNECTIONS, durationS: DURATION, warmupS: 2 }
     const before = await ingestVars(ours.url)
     const runs = await interleaved(ROUNDS,
-      () => runLoad({ ...spec, url: `${ours.url}/write?db=telegraf` }),
-      () => runLoad({ ...spec, url: `${influx.url}/write?db=telegraf` }))
+      () => runLoadOn(ours, { ...spec, url: `${ours.url}/write?db=telegraf` }),
+      () => runLoadOn(influx, { ...spec, url: `${influx.url}/write?db=telegraf` }))
     const after = await ingestVars(ours.url)
     const o = runs.ours
     const b = runs.baseline
@@ -42,6 +43,17 @@ async function main(): Promise<void> {
       target_ratio: 2, rounds: ROUNDS,
       runs: runs.oursRuns.map((r) => round(okPerSecond(r))),
       baseline_runs: runs.baselineRuns.map((r) => round(okPerSecond(r))),
+    })
+    // Requests per CPU-second of the server process (all threads): robust to other load on the machine.
+    const perCpu = (rs: LoadResult[]) => {
+      const cpu = rs.reduce((n, r) => n + (r.server_cpu_s ?? 0), 0)
+      return cpu > 0 ? rs.reduce((n, r) => n + r.ok, 0) / cpu : 0
+    }
+    const oCpu = perCpu(runs.oursRuns)
+    const bCpu = perCpu(runs.baselineRuns)
+    emit({
+      name: 'small-writes-per-cpu', value: round(oCpu), unit: 'requests/cpu-s', baseline: round(bCpu), ratio: ratio(oCpu, bCpu),
+      cpu_s: runs.oursRuns.map((r) => r.server_cpu_s), baseline_cpu_s: runs.baselineRuns.map((r) => r.server_cpu_s),
     })
   } finally {
     for (const s of servers.reverse()) await s.stop()

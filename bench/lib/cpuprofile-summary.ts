@@ -1,7 +1,7 @@
 /**
  * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`, e.g. a bench run with
  * BENCH_CPU_PROF=<dir>): the functions with the most self time, and the most
- * inclusive time, each as a share of all samples.
+ * inclusive time, each as a share of the busy (non-idle) samples.
  *
  * usage: node dist/bench/lib/cpuprofile-summary.js <file.cpuprofile> [top=25]
  */
@@ -50,10 +50,12 @@ function main(): void {
       incl.set(cl, (incl.get(cl) ?? 0) + t)
     }
   }
-  const pct = (t: number) => `${((100 * t) / total).toFixed(1).padStart(5)}%`
+  // Shares of busy time: everything but (idle), i.e. of the CPU the process actually used.
+  const busy = total - (self.get('(idle)') ?? 0)
+  const pct = (t: number) => `${((100 * t) / busy).toFixed(1).padStart(5)}%`
   const print = (title: string, m: Map<string, number>) => {
-    process.stdout.write(`${title} (total ${(total / 1e6).toFixed(2)} s sampled)\n`)
-    for (const [l, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${pct(t)}  ${l}\n`)
+    process.stdout.write(`${title}, as shares of busy time (${(busy / 1e6).toFixed(2)} s busy of ${(total / 1e6).toFixed(2)} s sampled)\n`)
+    for (const [l, t] of [...m].filter(([l]) => l !== '(idle)' && l !== '(root)').sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${pct(t)}  ${l}\n`)
   }
   print('self time', self)
   print('inclusive time', incl)

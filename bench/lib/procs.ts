@@ -4,7 +4,7 @@
  * Nothing here is measured itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -247,6 +247,8 @@ export interface LoadResult {
   latency_p99_ms: number
   latency_max_ms: number
   statuses: Record<string, number>
+  /** CPU seconds the server process used during the measured run (runLoadOn). */
+  server_cpu_s?: number
 }
 
 export interface LoadSpec {
@@ -263,6 +265,30 @@ export interface LoadSpec {
 
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return runNodeJson<LoadResult>('http-load.js', spec, (spec.durationS + (spec.warmupS ?? 0) + 60) * 1000)
+}
+
+let clockTicks: number | null = null
+
+/** CPU time (user + system, all threads) a process has used so far, in seconds (Linux /proc). */
+export async function processCpuSeconds(pid: number): Promise<number> {
+  if (clockTicks === null) clockTicks = Number((await runChild('getconf', ['CLK_TCK'])).trim()) || 100
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // fields after the `(comm)`, which may contain spaces: state is field 3, utime 14, stime 15
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(rest[11]) + Number(rest[12])) / clockTicks
+}
+
+/**
+ * Warm-up (not measured), then the measured load against `server`, with the CPU time
+ * the server process used during the measured run (`server_cpu_s`): a cost per request
+ * that, unlike a rate, holds up when other work shares the machine.
+ */
+export async function runLoadOn(server: Server, spec: LoadSpec): Promise<LoadResult> {
+  if (spec.warmupS) await runLoad({ ...spec, durationS: spec.warmupS, warmupS: 0 })
+  const cpu0 = await processCpuSeconds(server.pid)
+  const r = await runLoad({ ...spec, warmupS: 0 })
+  const cpu1 = await processCpuSeconds(server.pid)
+  return { ...r, server_cpu_s: round(cpu1 - cpu0, 2) }
 }
 
 /** Rate of a load result: 2xx answers per second. */
