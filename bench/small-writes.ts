@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     emit({
       name: 'small-writes-per-cpu', value: round(oCpu), unit: 'requests/cpu-s', baseline: round(bCpu), ratio: ratio(oCpu, bCpu),
       cpu_s: runs.oursRuns.map((r) => r.server_cpu_s), baseline_cpu_s: runs.baselineRuns.map((r) => r.server_cpu_s),
+      loadgen_cpu_s: runs.oursRuns.map((r) => r.loadgen_cpu_s), baseline_loadgen_cpu_s: runs.baselineRuns.map((r) => r.loadgen_cpu_s),
+      run_s: runs.oursRuns.map((r) => r.duration_s),
     })
   } finally {
     for (const s of servers.reverse()) await s.stop()

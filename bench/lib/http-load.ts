@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     requests: bodies.map((body) => ({ method: 'POST', body })),
   }
   if (spec.warmupS) await autocannon({ ...base, duration: spec.warmupS })
+  const cpu0 = process.cpuUsage()
   const r = await autocannon({ ...base, duration: spec.durationS })
+  const cpu = process.cpuUsage(cpu0)
   const statuses: Record<string, number> = {}
   for (const [code, s] of Object.entries(r.statusCodeStats ?? {})) statuses[code] = s.count
   const out: LoadResult = {
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     latency_p99_ms: r.latency.p99,
     latency_max_ms: r.latency.max,
     statuses,
+    loadgen_cpu_s: Math.round((cpu.user + cpu.system) / 1e4) / 100,
   }
   process.stdout.write(JSON.stringify(out) + '\n')
 }

@@ -247,6 +247,8 @@ export interface LoadResult {
   latency_p99_ms: number
   latency_max_ms: number
   statuses: Record<string, number>
+  /** CPU seconds the load generator itself used during the measured run. */
+  loadgen_cpu_s?: number
   /** CPU seconds the server process used during the measured run (runLoadOn). */
   server_cpu_s?: number
 }
