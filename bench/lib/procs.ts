@@ -263,10 +263,13 @@ export interface LoadSpec {
   connections: number
   durationS: number
   warmupS?: number
+  /** `autocannon` (default, bench/lib/http-load.ts) or `raw` (bench/lib/raw-load.ts, far less CPU per request). */
+  generator?: 'autocannon' | 'raw'
 }
 
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  return runNodeJson<LoadResult>('http-load.js', spec, (spec.durationS + (spec.warmupS ?? 0) + 60) * 1000)
+  const script = spec.generator === 'raw' ? 'raw-load.js' : 'http-load.js'
+  return runNodeJson<LoadResult>(script, spec, (spec.durationS + (spec.warmupS ?? 0) + 60) * 1000)
 }
 
 let clockTicks: number | null = null
