@@ -22,7 +22,7 @@
  *   sink fails. Errors are always JSON `{"error": …}` with `X-Influxdb-Error`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { parse as parseQueryString } from 'node:querystring'
+import { unescape as unescapeQueryValue } from 'node:querystring'
 import { constants as bufferConstants } from 'node:buffer'
 import { gunzip, gunzipSync } from 'node:zlib'
 import type { Clock } from '../model/clock.js'
@@ -61,8 +61,42 @@ export function isWritePath(url: string | undefined): boolean {
 const SYNC_GUNZIP_MAX = 8 * 1024
 const CONSISTENCY_LEVELS = new Set(['', 'any', 'one', 'quorum', 'all'])
 
-function firstParam(v: string | string[] | undefined): string {
-  return typeof v === 'string' ? v : Array.isArray(v) ? v[0] ?? '' : ''
+/** The query parameters `/write` reads (the first occurrence of each, as Go's `Query().Get`). */
+export interface WriteParams { db: string; rp: string; precision: string; consistency: string }
+
+/**
+ * Reads `db`, `rp`, `precision` and `consistency` from a query string in one pass,
+ * decoding (`%xx`, `+`) only the values that need it; other parameters (`u`, `p`, …) are
+ * skipped. `querystring.parse` builds an object of every parameter on each request.
+ */
+export function parseWriteParams(query: string): WriteParams {
+  const out: WriteParams = { db: '', rp: '', precision: '', consistency: '' }
+  let seen = 0
+  let start = 0
+  while (start <= query.length) {
+    let end = query.indexOf('&', start)
+    if (end < 0) end = query.length
+    const eq = query.indexOf('=', start)
+    const keyEnd = eq >= 0 && eq < end ? eq : end
+    let key = query.slice(start, keyEnd)
+    if (key.includes('%')) key = unescapeQueryValue(key)
+    let bit = 0
+    if (key === 'db') bit = 1
+    else if (key === 'rp') bit = 2
+    else if (key === 'precision') bit = 4
+    else if (key === 'consistency') bit = 8
+    if (bit !== 0 && (seen & bit) === 0) {
+      seen |= bit
+      let value = keyEnd < end ? query.slice(keyEnd + 1, end) : ''
+      if (value.includes('%') || value.includes('+')) value = unescapeQueryValue(value.replace(/\+/g, ' '))
+      if (bit === 1) out.db = value
+      else if (bit === 2) out.rp = value
+      else if (bit === 4) out.precision = value
+      else out.consistency = value
+    }
+    start = end + 1
+  }
+  return out
 }
 
 /** How long a connection answered 413 before its body was read keeps reading (and discarding) it. */
@@ -140,18 +174,18 @@ export function createWriteHandler(opts: WriteHandlerOptions): RequestHandler {
 
     const url = req.url ?? ''
     const qi = url.indexOf('?')
-    const query = qi < 0 ? {} : parseQueryString(url.slice(qi + 1))
-    const db = firstParam(query['db'])
+    const params = parseWriteParams(qi < 0 ? '' : url.slice(qi + 1))
+    const db = params.db
     if (db === '') {
       reject(req, res, requestId, started, 400, 'database is required')
       return
     }
-    if (!CONSISTENCY_LEVELS.has(firstParam(query['consistency']))) {
+    if (!CONSISTENCY_LEVELS.has(params.consistency)) {
       reject(req, res, requestId, started, 400, 'invalid consistency level')
       return
     }
-    const rp = firstParam(query['rp']) || defaultRetentionPolicy
-    const precision = parsePrecision(firstParam(query['precision']))
+    const rp = params.rp || defaultRetentionPolicy
+    const precision = parsePrecision(params.precision)
     const now = clock.nowNs()
     const gzipped = req.headers['content-encoding'] === 'gzip'
 

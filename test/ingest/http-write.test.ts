@@ -17,6 +17,7 @@ import type { PointSink } from '../../src/ingest/sink.js'
 import { defaultConfig, type Config } from '../../src/server/config.js'
 import { startDaemon, type Daemon } from '../../src/server/daemon.js'
 import { silentLogger } from '../../src/server/logger.js'
+import { parseWriteParams } from '../../src/ingest/http-write.js'
 
 const NOW = 1_700_000_000_123_456_789n
 
@@ -357,4 +358,18 @@ t.test('an asynchronous sink is awaited before 204; a failing sink → 500 JSON'
   t.equal(bad.status, 500)
   t.same(JSON.parse(bad.body), { error: 'disk full' })
   t.equal(d.stats.http.writeErrors, 1)
+})
+
+t.test('write parameters are read like Go url.ParseQuery: first occurrence, %xx and + decoded', async (t) => {
+  const cases: Array<[string, { db: string; rp: string; precision: string; consistency: string }]> = [
+    ['', { db: '', rp: '', precision: '', consistency: '' }],
+    ['db=telegraf', { db: 'telegraf', rp: '', precision: '', consistency: '' }],
+    ['consistency=&db=subdb&precision=ns&rp=autogen', { db: 'subdb', rp: 'autogen', precision: 'ns', consistency: '' }],
+    ['db=my+db&rp=a%20b&u=x&p=secret', { db: 'my db', rp: 'a b', precision: '', consistency: '' }],
+    ['db=first&db=second', { db: 'first', rp: '', precision: '', consistency: '' }],
+    ['d%62=encoded-key&precision=s&consistency=all', { db: 'encoded-key', rp: '', precision: 's', consistency: 'all' }],
+    ['db&rp=x', { db: '', rp: 'x', precision: '', consistency: '' }],
+    ['db=%E6%97%A5%E6%9C%AC', { db: '日本', rp: '', precision: '', consistency: '' }],
+  ]
+  for (const [query, want] of cases) t.same(parseWriteParams(query), want, query)
 })
