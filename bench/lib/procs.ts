@@ -4,7 +4,7 @@
  * Nothing here is measured itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -57,17 +57,7 @@ export function freePort(): Promise<number> {
   })
 }
 
-export function genTelegrafPath(): string {
-  const candidates = [process.env.GEN_TELEGRAF, resolve(repoRoot, '../shared/tools/gen_telegraf.py'), '/work/shared/tools/gen_telegraf.py']
-  for (const c of candidates) if (c && existsSync(c)) return c
-  throw new Error('gen_telegraf.py not found (looked beside the repository in ../shared/tools)')
-}
-
-/** gen_telegraf.py's payload as lines (without their `\n`). */
-export async function genTelegrafLines(lines: number, seed = 1, hosts = 100): Promise<string[]> {
-  const out = await runChild(PYTHON, [genTelegrafPath(), '--lines', String(lines), '--seed', String(seed), '--hosts', String(hosts)])
-  return out.split('\n').filter((l) => l !== '')
-}
+export { genTelegrafLines, genTelegrafPath } from '../../test/fixtures/telegraf-payload.js'
 
 /** Runs a command to completion; resolves its stdout, rejects on a non-zero exit. */
 export function runChild(cmd: string, args: readonly string[], timeoutMs = 180_000): Promise<string> {

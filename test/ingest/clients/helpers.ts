@@ -3,7 +3,6 @@
  * form of a point for comparisons, a deadline poll, a subprocess runner, and paths.
  */
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FieldValue, Point } from '../../../src/model/point.js'
@@ -14,17 +13,6 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 
 /** The Debian python3 with python3-influxdb (the `python3` on PATH may be another one). */
 export const PYTHON = '/usr/bin/python3'
-
-/** shared/tools/gen_telegraf.py: beside the repository (CI lays shared/ next to the clone). */
-export function genTelegrafPath(): string {
-  const candidates = [
-    process.env.GEN_TELEGRAF,
-    resolve(repoRoot, '../shared/tools/gen_telegraf.py'),
-    '/work/shared/tools/gen_telegraf.py',
-  ]
-  for (const c of candidates) if (c && existsSync(c)) return c
-  throw new Error('gen_telegraf.py not found (looked beside the repository in ../shared/tools)')
-}
 
 /** Keeps every point it is given, and each write call's size. */
 export class RecordingSink implements PointSink {
@@ -113,9 +101,4 @@ export function run(cmd: string, args: readonly string[], opts: { input?: string
   })
 }
 
-/** Output of `gen_telegraf.py --lines n --seed s` (deterministic). */
-export async function genTelegraf(lines: number, seed = 1, hosts = 100): Promise<string> {
-  const r = await run(PYTHON, [genTelegrafPath(), '--lines', String(lines), '--seed', String(seed), '--hosts', String(hosts)], { timeoutMs: 120_000 })
-  if (r.code !== 0) throw new Error(`gen_telegraf.py failed: ${r.stderr}`)
-  return r.stdout
-}
+export { genTelegraf } from '../../fixtures/telegraf-payload.js'
