@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startInfluxd as startPrivateInfluxd } from '../../test/fixtures/influxd.js'
 
 /** The repository root (this file runs from dist/bench/lib/). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -165,48 +166,16 @@ export async function startKapacitord(opts: KapacitordOptions = {}): Promise<Ser
   }
 }
 
-/** A private influxd per wire-compat.md §e, with database `db` created. */
+/** A private influxd (the test suite's fixture, wire-compat.md §e), with database `db` created. */
 export async function startInfluxd(db: string): Promise<Server> {
-  const dir = mkdtempSync(join(tmpdir(), 'influxd-bench-'))
-  const httpPort = await freePort()
-  const rpcPort = await freePort()
-  const conf = `reporting-enabled = false
-bind-address = "127.0.0.1:${rpcPort}"
-[meta]
-  dir = "${dir}/meta"
-[data]
-  dir = "${dir}/data"
-  wal-dir = "${dir}/wal"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[http]
-  bind-address = "127.0.0.1:${httpPort}"
-  log-enabled = false
-[ifql]
-  enabled = false
-[continuous_queries]
-  enabled = false
-`
-  writeFileSync(join(dir, 'influxdb.conf'), conf)
-  const child = spawn('influxd', ['-config', join(dir, 'influxdb.conf')], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout?.on('data', (b: Buffer) => { output = (output + b.toString()).slice(-20_000) })
-  child.stderr?.on('data', (b: Buffer) => { output = (output + b.toString()).slice(-20_000) })
-  const url = `http://127.0.0.1:${httpPort}`
+  const influxd = await startPrivateInfluxd()
   try {
-    await waitPing(url, child, () => output)
-    const res = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q: `CREATE DATABASE "${db}"` }) })
-    if (res.status !== 200) throw new Error(`CREATE DATABASE: ${res.status} ${await res.text()}`)
+    await influxd.createDatabase(db)
   } catch (e) {
-    await stopChild(child)
-    rmSync(dir, { recursive: true, force: true })
+    await influxd.stop()
     throw e
   }
-  return {
-    url, pid: child.pid ?? 0, udpPorts: [],
-    async stop() { await stopChild(child); rmSync(dir, { recursive: true, force: true }) },
-  }
+  return { url: influxd.url, pid: influxd.pid, udpPorts: [], stop: () => influxd.stop() }
 }
 
 /** Our counters (`GET /kapacitor/v1/debug/vars`), the `ingest` section. */
