@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compiles grammar.peggy into an ES module (plus its .d.ts) that src/interp imports.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 import peggy from 'peggy'
@@ -13,6 +13,7 @@ const code = peggy.generate(source, {
   allowedStartRules: ['Program'],
   grammarSource: 'grammar.peggy',
 })
+mkdirSync(join(root, 'src/interp'), { recursive: true })
 writeFileSync(join(root, 'src/interp/grammar.generated.js'), code)
 writeFileSync(
   join(root, 'src/interp/grammar.generated.d.ts'),
