@@ -10,7 +10,7 @@ const source = readFileSync(join(root, 'grammar.peggy'), 'utf8')
 const code = peggy.generate(source, {
   output: 'source',
   format: 'es',
-  allowedStartRules: ['Program'],
+  allowedStartRules: ['Program', 'Lambda'],
   grammarSource: 'grammar.peggy',
 })
 mkdirSync(join(root, 'src/interp'), { recursive: true })
@@ -19,8 +19,9 @@ writeFileSync(
   join(root, 'src/interp/grammar.generated.d.ts'),
   [
     'export interface GrammarLocation { source: unknown; start: { offset: number; line: number; column: number }; end: { offset: number; line: number; column: number } }',
-    'export declare class SyntaxError extends Error { expected: unknown; found: string | null; location: GrammarLocation }',
-    'export declare function parse(input: string, options?: { startRule?: string; grammarSource?: unknown }): any',
+    "export type Expectation = { type: 'literal'; text: string; ignoreCase: boolean } | { type: 'class'; parts: unknown[]; inverted: boolean; ignoreCase: boolean } | { type: 'any' } | { type: 'end' } | { type: 'other'; description: string }",
+    'export declare class SyntaxError extends Error { expected: Expectation[] | null; found: string | null; location: GrammarLocation }',
+    "export declare function parse(input: string, options?: { startRule?: 'Program' | 'Lambda'; grammarSource?: unknown }): any",
     '',
   ].join('\n'),
 )
