@@ -1,0 +1,7 @@
+import { defineNode } from './define-node.js'
+
+export const batchNode = defineNode({
+  name: 'batch', wants: 'none', provides: 'batch',
+  doc: 'Root of a batch task: batches produced by its queries.',
+  chains: ['query', 'queryFlux'], chainable: false,
+})

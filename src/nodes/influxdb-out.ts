@@ -1,0 +1,19 @@
+import { defineNode, duration, enumOf, flag, int, param, prop, string, NS } from './define-node.js'
+
+export const influxDBOutNode = defineNode({
+  name: 'influxDBOut', desc: 'influxdb_out', wants: 'any', provides: 'none',
+  doc: 'Writes the data to InfluxDB (buffered).',
+  stats: ['points_written', 'write_errors'],
+  properties: {
+    cluster: prop(string(), { default: '' }),
+    database: prop(string(), { default: '', doc: 'Default: the point\'s own database.' }),
+    retentionPolicy: prop(string(), { default: '', doc: 'Default: the point\'s own retention policy.' }),
+    measurement: prop(string(), { default: '', doc: 'Default: the data\'s name.' }),
+    writeConsistency: prop(enumOf(['any', 'one', 'quorum', 'all']), { default: '' }),
+    precision: prop(enumOf(['ns', 'n', 'u', 'ms', 's', 'm', 'h']), { default: '' }),
+    buffer: prop(int(), { default: 1000n, doc: 'Points buffered before a write.' }),
+    flushInterval: prop(duration(), { default: 10n * NS.s, doc: 'Longest time points stay buffered.' }),
+    tag: prop([param('key', string()), param('value', string())], { repeat: 'append', doc: 'Static tag added to every point.' }),
+    create: flag({ doc: 'Create the database and retention policy at start.' }),
+  },
+})

@@ -1,0 +1,6 @@
+import { defineNode } from './define-node.js'
+
+export const noOpNode = defineNode({
+  name: 'noOp', desc: 'noop', wants: 'any', provides: 'same', internal: true,
+  doc: 'Internal: gives a childless node watched by stats somewhere to send its data.',
+})

@@ -1,0 +1,23 @@
+import { defineNode, duration, flag, prop, string, isSet } from './define-node.js'
+
+export const queryFluxNode = defineNode({
+  name: 'queryFlux', desc: 'query_flux', wants: 'batch', provides: 'batch',
+  doc: 'Runs a Flux query against InfluxDB 2 on a schedule.',
+  onlyAfter: ['batch'],
+  args: [string()],
+  unsupported: 'Flux queries (InfluxDB 2) are not implemented',
+  stats: ['query_errors', 'batches_queried', 'points_queried'],
+  properties: {
+    period: prop(duration(), { default: 0n }),
+    every: prop(duration(), { default: 0n }),
+    cron: prop(string(), { default: '' }),
+    offset: prop(duration(), { default: 0n }),
+    align: flag(),
+    cluster: prop(string(), { default: '' }),
+    org: prop(string(), { default: '' }),
+    orgID: prop(string(), { default: '' }),
+  },
+  validate(n, report) {
+    if (isSet(n, 'every') && isSet(n, 'cron')) report("must not set both 'every' and 'cron' properties")
+  },
+})

@@ -1,0 +1,25 @@
+import { defineNode, duration, enumOf, flag, oneOf, prop, star, string, timeDimension, variadic, isSet } from './define-node.js'
+
+export const queryNode = defineNode({
+  name: 'query', wants: 'batch', provides: 'batch',
+  doc: 'Runs an InfluxQL query on a schedule and emits one batch per result series.',
+  onlyAfter: ['batch'],
+  args: [string()],
+  stats: ['query_errors', 'batches_queried', 'points_queried', 'connect_errors'],
+  properties: {
+    period: prop(duration(), { default: 0n, doc: 'Time range of each query.' }),
+    every: prop(duration(), { default: 0n, doc: 'How often to run the query.' }),
+    cron: prop(string(), { default: '', doc: 'Cron schedule instead of every.' }),
+    offset: prop(duration(), { default: 0n, doc: 'How far back in time to query from now.' }),
+    align: flag({ doc: 'Align start times with multiples of every.' }),
+    alignGroup: flag({ doc: 'Align the group by time intervals with the start time.' }),
+    groupBy: prop([variadic(oneOf(timeDimension(), string(), star()), 'dimensions')], { doc: 'GROUP BY time(d) and tags or *.' }),
+    groupByMeasurement: flag({ doc: 'Include the measurement in the group.' }),
+    fill: prop(enumOf(['null', 'none', 'previous', 'linear'], { orNumber: true }), { doc: 'FILL option for the group by time.' }),
+    cluster: prop(string(), { default: '', doc: 'Name of the configured InfluxDB cluster.' }),
+  },
+  validate(n, report) {
+    if (isSet(n, 'every') && isSet(n, 'cron')) report("must not set both 'every' and 'cron' properties")
+    if (!isSet(n, 'every') && !isSet(n, 'cron')) report("must set one of 'every' or 'cron' properties")
+  },
+})

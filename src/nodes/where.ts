@@ -1,0 +1,7 @@
+import { defineNode, lambda } from './define-node.js'
+
+export const whereNode = defineNode({
+  name: 'where', wants: 'any', provides: 'same',
+  doc: 'Keeps only the points for which the lambda is true.',
+  args: [lambda()],
+})

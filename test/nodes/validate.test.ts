@@ -1,0 +1,45 @@
+/** validate() of the node types that check their configuration (Kapacitor's validate()). */
+import t from 'tap'
+import { nodeSpec, NS } from '../../src/nodes/index.js'
+import { dur, i, s, star, nodeRef, problems } from './helpers.js'
+
+t.test('window', async (t) => {
+  const w = nodeSpec('window')!
+  t.same(problems(w, [], { period: [[dur(10n * NS.s)]], every: [[dur(NS.s)]] }), [])
+  t.match(problems(w, []), [/period or periodCount/])
+  t.match(problems(w, [], { period: [[dur(NS.s)]], periodCount: [[i(3)]] }), [/one window type/])
+  t.match(problems(w, [], { periodCount: [[i(3)]], align: [[]] }), [/align/])
+  t.same(problems(w, [], { periodCount: [[i(3)]], everyCount: [[i(1)]] }), [])
+})
+
+t.test('join', async (t) => {
+  const j = nodeSpec('join')!
+  t.same(problems(j, [nodeRef], { as: [[s('a'), s('b')]] }), [])
+  t.match(problems(j, [nodeRef], { as: [[s('a')]] }), [/must match the number/])
+  t.match(problems(j, [nodeRef], { as: [[s('a'), s('a')]] }), [/same prefix/])
+  t.match(problems(j, [nodeRef], { as: [[s('a.x'), s('b')]] }), [/delimiter/])
+})
+
+t.test('eval', async (t) => {
+  const e = nodeSpec('eval')!
+  const lam = { type: 'lambda', lambda: {} } as never
+  t.same(problems(e, [lam, lam], { as: [[s('x'), s('y')]], tags: [[s('x')]] }), [])
+  t.match(problems(e, [lam, lam], { as: [[s('x')]] }), [/one name per expression/])
+  t.match(problems(e, [lam], { as: [[s('x')]], tags: [[s('z')]] }), [/not in the as list/])
+})
+
+t.test('barrier, query, httpPost, groupBy, shift, kapacitorLoopback, log', async (t) => {
+  t.match(problems(nodeSpec('barrier')!, []), [/idle or period/])
+  t.match(problems(nodeSpec('barrier')!, [], { idle: [[dur(NS.s)]], period: [[dur(NS.s)]] }), [/both/])
+  t.same(problems(nodeSpec('barrier')!, [], { idle: [[dur(NS.s)]] }), [])
+  t.match(problems(nodeSpec('query')!, [s('SELECT 1')], { every: [[dur(NS.s)]], cron: [[s('* * * * *')]] }), [/both/])
+  t.same(problems(nodeSpec('query')!, [s('SELECT 1')], { every: [[dur(NS.s)]] }), [])
+  t.match(problems(nodeSpec('httpPost')!, [s('http://x')], { endpoint: [[s('e')]] }), [/exactly one/])
+  t.same(problems(nodeSpec('httpPost')!, [], { endpoint: [[s('e')]] }), [])
+  t.match(problems(nodeSpec('groupBy')!, [star, s('host')]), [/both \*/])
+  t.match(problems(nodeSpec('groupBy')!, [s('host')], { exclude: [[s('x')]] }), [/exclude requires/])
+  t.match(problems(nodeSpec('shift')!, [dur(0n)]), [/non zero/])
+  t.match(problems(nodeSpec('kapacitorLoopback')!, []), [/database/, /retention/])
+  t.same(problems(nodeSpec('log')!, [], { level: [[s('warn')]] }), [])
+  t.match(problems(nodeSpec('log')!, [], { level: [[s('loud')]] }), [/invalid log level/])
+})
