@@ -1,4 +1,4 @@
-import { defineNode, bool, duration, prop, isSet, durationNs, lastArg } from './define-node.js'
+import { defineNode, bool, duration, prop, durationNs, lastArg } from './define-node.js'
 
 export const barrierNode = defineNode({
   name: 'barrier', wants: 'any', provides: 'same',
@@ -9,10 +9,10 @@ export const barrierNode = defineNode({
     delete: prop(bool(), { default: false, doc: 'Delete the group after the barrier.' }),
   },
   validate(n, report) {
-    const idle = isSet(n, 'idle'), period = isSet(n, 'period')
-    if (idle && period) report('cannot specify both idle and period')
-    if (!idle && !period) report('must specify either idle or period')
-    if (idle && durationNs(lastArg(n, 'idle')) <= 0n) report('idle must be greater than zero')
-    if (period && durationNs(lastArg(n, 'period')) <= 0n) report('period must be greater than zero')
+    // Kapacitor's BarrierNode.validate(), same order and wording
+    const idle = durationNs(lastArg(n, 'idle')), period = durationNs(lastArg(n, 'period'))
+    if (idle !== 0n && period !== 0n) report('cannot specify both idle and period')
+    else if (period === 0n && idle <= 0n) report('idle must be greater than zero')
+    else if (period <= 0n && idle === 0n) report('period must be greater than zero')
   },
 })

@@ -1,4 +1,4 @@
-import { defineNode, lambda, prop, string, variadic, allArgs, isSet } from './define-node.js'
+import { defineNode, lambda, prop, string, variadic, allArgs } from './define-node.js'
 
 export const evalNode = defineNode({
   name: 'eval', wants: 'any', provides: 'same',
@@ -11,13 +11,11 @@ export const evalNode = defineNode({
     keep: prop([variadic(string(), 'fields')], { doc: 'Keep existing fields: all of them, or only those listed.' }),
   },
   validate(n, report) {
-    const as = allArgs(n, 'as')
-    if (as.length !== n.args.length) report(`must provide one name per expression via the 'As' property, got ${as.length} names and ${n.args.length} expressions`)
-    if (isSet(n, 'tags')) {
-      const names = new Set(as.map((a) => (a.type === 'string' ? a.value : '')))
-      for (const t of allArgs(n, 'tags')) {
-        if (t.type === 'string' && !names.has(t.value)) report(`cannot convert field "${t.value}" to tag, field is not in the as list`)
-      }
+    // Kapacitor's EvalNode.validate(), same wording
+    const as = allArgs(n, 'as').map((a) => (a.type === 'string' ? a.value : ''))
+    if (as.length !== n.args.length) return report(`must specify same number of expressions and .as() names: got ${as.length} as names, and ${n.args.length} expressions.`)
+    for (const t of allArgs(n, 'tags')) {
+      if (t.type === 'string' && !as.includes(t.value)) return report(`invalid tag name ${JSON.stringify(t.value)}, name is not present is .as() names`)
     }
   },
 })

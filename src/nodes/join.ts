@@ -14,15 +14,17 @@ export const joinNode = defineNode({
     deleteAll: prop(bool(), { default: false, doc: 'A delete-group from one parent deletes the group in all.' }),
   },
   validate(n, report) {
+    // Kapacitor's JoinNode.validate(), same wording
     const parents = n.args.length + 1
     const as = allArgs(n, 'as').map((a) => stringOf(a) ?? '')
-    if (as.length !== parents) report(`number of prefixes specified by 'as' must match the number of joined streams, got ${as.length} prefixes for ${parents} streams`)
+    if (as.length === 0) return report('a call to join.as() is required to specify the output stream prefixes.')
+    if (as.length !== parents) report('number of prefixes specified by join.as() must match the number of joined streams')
     const delim = stringOf(lastArg(n, 'delimiter')) ?? '.'
     const seen = new Set<string>()
     for (const p of as) {
-      if (p.length === 0) report('must provide a non empty name for each stream in the join')
-      if (delim !== '' && p.includes(delim)) report(`cannot use name ${p} as field prefix, it contains the delimiter ${JSON.stringify(delim)}`)
-      if (seen.has(p)) report(`cannot use the same prefix name ${p} for multiple streams`)
+      if (p.length === 0) report('must provide a prefix name for the join node, see .as() property method')
+      else if (delim !== '' && p.includes(delim)) report(`cannot use name ${p} as field prefix, it contains the delimiter ${JSON.stringify(delim)}`)
+      else if (seen.has(p)) report('cannot use the same prefix name see .as() property method')
       seen.add(p)
     }
   },

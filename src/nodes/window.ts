@@ -12,13 +12,10 @@ export const windowNode = defineNode({
     everyCount: prop(int(), { default: 0n, doc: 'Emit every N points.' }),
   },
   validate(n, report) {
-    const period = isSet(n, 'period'), periodCount = isSet(n, 'periodCount')
-    if (period && periodCount) report('can only use one window type: period or periodCount')
-    if (!period && !periodCount) report('must specify either a period or periodCount')
-    if (isSet(n, 'every') && isSet(n, 'everyCount')) report('can only use one of every or everyCount')
-    if (periodCount && isSet(n, 'align')) report('align cannot be used with count windows')
-    if (periodCount && (numberOf(lastArg(n, 'periodCount')) ?? 0) <= 0) report('periodCount must be greater than zero')
-    if (isSet(n, 'everyCount') && (numberOf(lastArg(n, 'everyCount')) ?? 0) <= 0) report('everyCount must be greater than zero')
-    if (durationNs(lastArg(n, 'period')) < 0n || durationNs(lastArg(n, 'every')) < 0n) report('period and every must not be negative')
+    // Kapacitor's WindowNode.validate(), same order and wording
+    const periodCount = numberOf(lastArg(n, 'periodCount')) ?? 0
+    if (periodCount !== 0 && durationNs(lastArg(n, 'period')) !== 0n) report('cannot specify both period and periodCount')
+    if (periodCount !== 0 && isSet(n, 'align')) report('can only align windows based off time, not count')
+    if (periodCount !== 0 && (numberOf(lastArg(n, 'everyCount')) ?? 0) <= 0) report('everyCount must be greater than zero')
   },
 })
