@@ -228,7 +228,10 @@ export interface HandlerInstance {
 export interface NodeInstance {
   readonly spec: NodeSpec
   readonly args: readonly TickValue[]
-  /** every call of each property, in call order */
+  /**
+   * every call of each property, in call order, keyed by the canonical PropertySpec.name
+   * (`.Period()` is stored under `period`; an alias under its `aliasOf`)
+   */
   readonly props: ReadonlyMap<string, readonly PropertyCall[]>
   readonly handlers: readonly HandlerInstance[]
   /** the edge type this node actually receives (null for roots) */
@@ -312,6 +315,8 @@ export interface NodeSpec {
   /** the chaining call expands into several nodes (deadman = stats|derivative|alert) */
   readonly expandsTo?: readonly string[]
   readonly validate?: (node: NodeInstance, report: Report) => void
+  /** checks Kapacitor makes only when the task starts (enable/replay), not at define time */
+  readonly validateAtStart?: (node: NodeInstance, report: Report) => void
   readonly create?: CreateRuntime
 }
 
@@ -332,6 +337,7 @@ export interface NodeInput {
   readonly internal?: boolean
   readonly expandsTo?: readonly string[]
   readonly validate?: (node: NodeInstance, report: Report) => void
+  readonly validateAtStart?: (node: NodeInstance, report: Report) => void
   readonly create?: CreateRuntime
 }
 
@@ -366,6 +372,7 @@ export function defineNode(n: NodeInput): NodeSpec {
     internal: n.internal ?? false,
     ...(n.expandsTo ? { expandsTo: n.expandsTo } : {}),
     ...(n.validate ? { validate: n.validate } : {}),
+    ...(n.validateAtStart ? { validateAtStart: n.validateAtStart } : {}),
     ...(n.create ? { create: n.create } : {}),
   }
   return Object.freeze(spec)

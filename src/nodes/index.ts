@@ -85,14 +85,47 @@ for (const [alias, target] of Object.entries(DIALECT.aliases)) {
   if (byName.has(alias) || !byName.has(target)) throw new Error(`bad alias ${alias} -> ${target}`)
 }
 
+/**
+ * Kapacitor finds a method by upper-casing the first letter of the TICKscript name (Go's
+ * exported name), so `.period()`, `.Period()` and, for `URL`, `.uRL()` are the same member.
+ * Lookups here compare names in that form.
+ */
+export function goName(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1)
+}
+
+function byGoName<T>(entries: Iterable<[string, T]>): Map<string, T> {
+  const m = new Map<string, T>()
+  for (const [k, v] of entries) {
+    const g = goName(k)
+    if (m.has(g)) throw new Error(`${k} clashes with another name once capitalized`)
+    m.set(g, v)
+  }
+  return m
+}
+
+const specsByGoName = byGoName(NODE_SPECS.map((s) => [s.name, s] as [string, NodeSpec]))
+const propertyTables = new WeakMap<object, Map<string, PropertySpec>>()
+
+function lookupProperty(table: Readonly<Record<string, PropertySpec>>, name: string): PropertySpec | undefined {
+  const exact = table[name]
+  if (exact) return exact
+  let m = propertyTables.get(table)
+  if (!m) {
+    m = byGoName(Object.entries(table))
+    propertyTables.set(table, m)
+  }
+  return m.get(goName(name))
+}
+
 /** The spec of a node type by its TICKscript name (roots included), or undefined. */
 export function nodeSpec(name: string): NodeSpec | undefined {
-  return byName.get(name)
+  return byName.get(name) ?? specsByGoName.get(goName(name))
 }
 
 /** The spec created by chaining method `name` (aliases resolved; never a root or an internal node). */
 export function chainingMethod(name: string): NodeSpec | undefined {
-  const spec = byName.get(DIALECT.aliases[name] ?? name)
+  const spec = nodeSpec(DIALECT.aliases[name] ?? name)
   return spec && spec.wants !== 'none' && !spec.internal ? spec : undefined
 }
 
@@ -131,12 +164,18 @@ export function outputEdge(spec: NodeSpec, input: EdgeType | null): EdgeType | n
 
 /** A property of the node type (common `.quiet()`/`.parallelism()` included), aliases resolved. */
 export function propertyOf(spec: NodeSpec, name: string): PropertySpec | undefined {
-  return spec.properties[name] ?? COMMON_PROPERTIES[name]
+  return lookupProperty(spec.properties, name) ?? lookupProperty(COMMON_PROPERTIES, name)
+}
+
+/** A property of a handler (`.channel()` after `.slack()`). */
+export function handlerPropertyOf(handler: HandlerSpec, name: string): PropertySpec | undefined {
+  return lookupProperty(handler.properties, name)
 }
 
 /** A handler method of the node type (`.slack()` on alert/deadman). */
 export function handlerOf(spec: NodeSpec, name: string): HandlerSpec | undefined {
-  return spec.handlers.find((h) => h.name === name)
+  const g = goName(name)
+  return spec.handlers.find((h) => goName(h.name) === g)
 }
 
 export type Member =
@@ -149,7 +188,7 @@ export type Member =
  * `current`: a property of that handler first, then the node's property, then a new handler.
  */
 export function resolveMember(spec: NodeSpec, name: string, current?: HandlerSpec): Member | undefined {
-  const hp = current?.properties[name]
+  const hp = current ? handlerPropertyOf(current, name) : undefined
   if (current && hp) return { kind: 'handlerProperty', handler: current, property: hp }
   const p = propertyOf(spec, name)
   if (p) return { kind: 'property', property: p }

@@ -17,7 +17,9 @@ export const queryFluxNode = defineNode({
     org: prop(string(), { default: '' }),
     orgID: prop(string(), { default: '' }),
   },
-  validate(n, report) {
+  // Kapacitor checks the schedule when the batch task starts, not when it is defined.
+  validateAtStart(n, report) {
     if (isSet(n, 'every') && isSet(n, 'cron')) report("must not set both 'every' and 'cron' properties")
+    if (!isSet(n, 'every') && !isSet(n, 'cron')) report("must define one of 'every' or 'cron'")
   },
 })

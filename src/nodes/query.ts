@@ -18,8 +18,9 @@ export const queryNode = defineNode({
     fill: prop(enumOf(['null', 'none', 'previous', 'linear'], { orNumber: true }), { doc: 'FILL option for the group by time.' }),
     cluster: prop(string(), { default: '', doc: 'Name of the configured InfluxDB cluster.' }),
   },
-  validate(n, report) {
+  // Kapacitor checks the schedule when the batch task starts, not when it is defined.
+  validateAtStart(n, report) {
     if (isSet(n, 'every') && isSet(n, 'cron')) report("must not set both 'every' and 'cron' properties")
-    if (!isSet(n, 'every') && !isSet(n, 'cron')) report("must set one of 'every' or 'cron' properties")
+    if (!isSet(n, 'every') && !isSet(n, 'cron')) report("must define one of 'every' or 'cron'")
   },
 })

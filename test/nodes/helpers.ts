@@ -19,3 +19,9 @@ export function problems(spec: NodeSpec, args: TickValue[], props: Record<string
   spec.validate?.(instance(spec, args, props), (m) => out.push(m))
   return out
 }
+
+export function atStart(spec: NodeSpec, args: TickValue[], props: Record<string, TickValue[][]> = {}): string[] {
+  const out: string[] = []
+  spec.validateAtStart?.(instance(spec, args, props), (m) => out.push(m))
+  return out
+}

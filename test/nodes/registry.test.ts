@@ -5,7 +5,7 @@
 import t from 'tap'
 import {
   NODE_SPECS, DIALECT, COMMON_PROPERTIES, nodeSpec, chainingMethod, chainingMethodNames, chainingMethodsOn, canChain,
-  outputEdge, acceptsEdge, propertyOf, suggest, suggestMember, typeName, editDistance, accepts, NS,
+  outputEdge, acceptsEdge, propertyOf, handlerOf, handlerPropertyOf, suggest, suggestMember, typeName, editDistance, accepts, NS,
 } from '../../src/nodes/index.js'
 
 const SECTION_2 = [
@@ -151,7 +151,7 @@ t.test('chaining-call arguments', async (t) => {
   t.equal(sig('union'), 'node…')
   t.equal(sig('groupBy'), 'string|star|lambda…')
   t.equal(sig('eval'), 'lambda…')
-  t.equal(sig('httpPost'), 'string?')
+  t.equal(sig('httpPost'), 'string…')
   t.equal(sig('sample'), 'int|duration')
   t.equal(sig('shift'), 'duration')
   t.equal(sig('query'), 'string')
@@ -185,6 +185,18 @@ t.test('suggest', async (t) => {
   t.equal(suggestMember(nodeSpec('alert')!, 'slak'), 'slack')
   t.equal(editDistance('kitten', 'sitting'), 3)
   t.equal(editDistance('ab', 'ba'), 1)
+})
+
+t.test("names match as Go does: first letter upper-cased", async (t) => {
+  t.equal(chainingMethod('Window'), nodeSpec('window'))
+  t.equal(propertyOf(nodeSpec('window')!, 'Period'), nodeSpec('window')!.properties.period)
+  t.equal(propertyOf(nodeSpec('window')!, 'Quiet'), COMMON_PROPERTIES.quiet)
+  const alert = nodeSpec('alert')!
+  const pushover = handlerOf(alert, 'Pushover')!
+  t.equal(pushover.name, 'pushover')
+  t.equal(handlerPropertyOf(pushover, 'uRL'), pushover.properties.URL, 'the tick formatter writes .uRL()')
+  t.equal(handlerPropertyOf(pushover, 'uRLTitle'), pushover.properties.URLTitle)
+  t.equal(propertyOf(nodeSpec('window')!, 'PERIOD'), undefined)
 })
 
 t.test('accepts', async (t) => {

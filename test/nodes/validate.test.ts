@@ -1,7 +1,7 @@
 /** validate() of the node types that check their configuration (Kapacitor's validate()). */
 import t from 'tap'
 import { nodeSpec, NS } from '../../src/nodes/index.js'
-import { dur, i, s, star, nodeRef, problems } from './helpers.js'
+import { dur, i, s, star, nodeRef, problems, atStart } from './helpers.js'
 
 t.test('window', async (t) => {
   const w = nodeSpec('window')!
@@ -35,9 +35,14 @@ t.test('barrier, query, httpPost, groupBy, shift, kapacitorLoopback, log', async
   t.same(problems(nodeSpec('barrier')!, [], { period: [[dur(-1n)]] }), ['period must be greater than zero'])
   t.match(problems(nodeSpec('barrier')!, [], { idle: [[dur(NS.s)]], period: [[dur(NS.s)]] }), [/both/])
   t.same(problems(nodeSpec('barrier')!, [], { idle: [[dur(NS.s)]] }), [])
-  t.match(problems(nodeSpec('query')!, [s('SELECT 1')], { every: [[dur(NS.s)]], cron: [[s('* * * * *')]] }), [/both/])
-  t.same(problems(nodeSpec('query')!, [s('SELECT 1')], { every: [[dur(NS.s)]] }), [])
-  t.match(problems(nodeSpec('httpPost')!, [s('http://x')], { endpoint: [[s('e')]] }), [/exactly one/])
+  t.same(atStart(nodeSpec('query')!, [s('SELECT 1')], { every: [[dur(NS.s)]], cron: [[s('* * * * *')]] }), ["must not set both 'every' and 'cron' properties"])
+  t.same(atStart(nodeSpec('query')!, [s('SELECT 1')]), ["must define one of 'every' or 'cron'"])
+  t.same(atStart(nodeSpec('query')!, [s('SELECT 1')], { every: [[dur(NS.s)]] }), [])
+  t.same(problems(nodeSpec('query')!, [s('SELECT 1')]), [], 'a query without a schedule can be defined')
+  t.same(problems(nodeSpec('httpPost')!, [s('http://x')], { endpoint: [[s('e')]] }), ['only one endpoint and url may be specified'])
+  t.same(problems(nodeSpec('httpPost')!, []), ['must provide url or endpoint'])
+  t.same(problems(nodeSpec('httpPost')!, [s('a'), s('b')]), ['httpPost expects 0 or 1 arguments, got 2'])
+  t.same(problems(nodeSpec('httpPost')!, [s('a')], { header: [[s('Authenticate'), s('x')]] }), ["cannot set 'authenticate' header"])
   t.same(problems(nodeSpec('httpPost')!, [], { endpoint: [[s('e')]] }), [])
   t.match(problems(nodeSpec('groupBy')!, [star, s('host')]), [/both \*/])
   t.match(problems(nodeSpec('groupBy')!, [s('host')], { exclude: [[s('x')]] }), [/exclude requires/])
