@@ -1,4 +1,4 @@
-import { defineNode, duration, enumOf, flag, int, param, prop, string, NS } from './define-node.js'
+import { defineNode, duration, flag, int, param, prop, string, NS } from './define-node.js'
 
 export const influxDBOutNode = defineNode({
   name: 'influxDBOut', desc: 'influxdb_out', wants: 'any', provides: 'none',
@@ -9,8 +9,8 @@ export const influxDBOutNode = defineNode({
     database: prop(string(), { default: '', doc: 'Default: the point\'s own database.' }),
     retentionPolicy: prop(string(), { default: '', doc: 'Default: the point\'s own retention policy.' }),
     measurement: prop(string(), { default: '', doc: 'Default: the data\'s name.' }),
-    writeConsistency: prop(enumOf(['any', 'one', 'quorum', 'all']), { default: '' }),
-    precision: prop(enumOf(['ns', 'n', 'u', 'ms', 's', 'm', 'h']), { default: '' }),
+    writeConsistency: prop(string(), { default: '', doc: 'any, one, quorum or all (default: the cluster\'s).' }),
+    precision: prop(string(), { default: '', doc: 'Write precision (ns, u, ms, s, m, h).' }),
     buffer: prop(int(), { default: 1000n, doc: 'Points buffered before a write.' }),
     flushInterval: prop(duration(), { default: 10n * NS.s, doc: 'Longest time points stay buffered.' }),
     tag: prop([param('key', string()), param('value', string())], { repeat: 'append', doc: 'Static tag added to every point.' }),

@@ -19,6 +19,8 @@ export interface InfluxQLInfo {
   readonly fieldArg: number
   /** an empty batch still yields a value (count, sum ⇒ 0) */
   readonly emptyBatchValue: boolean
+  /** the result carries the points' own times whatever `.usePointTimes()` says (holtWinters) */
+  readonly alwaysPointTimes: boolean
 }
 
 const infoByName = new Map<string, InfluxQLInfo>()
@@ -30,14 +32,22 @@ export function influxqlInfo(name: string): InfluxQLInfo | undefined {
 function influxqlFunction(o: {
   name: string; doc: string; kind: InfluxQLKind; provides: Provides; fieldTypes: readonly FieldType[]
   args?: readonly Param[]; fieldArg?: number; emptyBatchValue?: boolean
+  /** Kapacitor's method name when it differs (holtWintersWithFit is created as `holtWinters`) */
+  method?: string; alwaysPointTimes?: boolean
 }): NodeSpec {
-  infoByName.set(o.name, { kind: o.kind, fieldTypes: o.fieldTypes, fieldArg: o.fieldArg ?? 0, emptyBatchValue: o.emptyBatchValue ?? false })
+  const method = o.method ?? o.name
+  infoByName.set(o.name, {
+    kind: o.kind, fieldTypes: o.fieldTypes, fieldArg: o.fieldArg ?? 0, emptyBatchValue: o.emptyBatchValue ?? false,
+    alwaysPointTimes: o.alwaysPointTimes ?? false,
+  })
   return defineNode({
-    name: o.name, desc: o.name, wants: 'any', provides: o.provides, doc: o.doc,
+    name: o.name, desc: method, wants: 'any', provides: o.provides, doc: o.doc,
     args: o.args ?? [param('field', string())],
     properties: {
-      as: prop(string(), { default: o.name, doc: 'Name of the result field.' }),
-      ...(o.kind === 'selector' ? { usePointTimes: flag({ doc: 'Use the selected point\'s time instead of the batch time.' }) } : {}),
+      // InfluxQLNode.As defaults to the method name
+      as: prop(string(), { default: method, doc: 'Name of the result field.' }),
+      // a property of every InfluxQLNode; only selectors are affected by it
+      usePointTimes: flag({ doc: 'Use the selected point\'s time instead of the batch time (selectors only).' }),
     },
   })
 }
@@ -77,11 +87,11 @@ export const movingAverageNode = influxqlFunction({
 })
 export const cumulativeSumNode = influxqlFunction({ name: 'cumulativeSum', kind: 'transform', provides: 'same', fieldTypes: NUM, doc: 'Running sum.' })
 export const holtWintersNode = influxqlFunction({
-  name: 'holtWinters', kind: 'transform', provides: 'batch', fieldTypes: NUM, doc: 'Holt-Winters forecast of h points.',
+  name: 'holtWinters', alwaysPointTimes: true, kind: 'transform', provides: 'batch', fieldTypes: NUM, doc: 'Holt-Winters forecast of h points.',
   args: [param('field', string()), param('h', int()), param('m', int()), param('interval', duration())],
 })
 export const holtWintersWithFitNode = influxqlFunction({
-  name: 'holtWintersWithFit', kind: 'transform', provides: 'batch', fieldTypes: NUM, doc: 'Holt-Winters forecast plus the fitted points.',
+  name: 'holtWintersWithFit', method: 'holtWinters', alwaysPointTimes: true, kind: 'transform', provides: 'batch', fieldTypes: NUM, doc: 'Holt-Winters forecast plus the fitted points.',
   args: [param('field', string()), param('h', int()), param('m', int()), param('interval', duration())],
 })
 

@@ -115,7 +115,7 @@ const PROPS: Row[] = [
   ['alert', 'inhibit', 'string,string'], ['alert', 'durationField', 'string'],
   ['influxDBOut', 'database', 'string'], ['influxDBOut', 'retentionPolicy', 'string'], ['influxDBOut', 'measurement', 'string'],
   ['influxDBOut', 'buffer', 'int', 1000n], ['influxDBOut', 'flushInterval', 'duration', 10n * NS.s],
-  ['influxDBOut', 'tag', 'string,string'], ['influxDBOut', 'create', 'flag', false], ['influxDBOut', 'precision', "'ns'|'n'|'u'|'ms'|'s'|'m'|'h'"],
+  ['influxDBOut', 'tag', 'string,string'], ['influxDBOut', 'create', 'flag', false], ['influxDBOut', 'precision', 'string', ''], ['influxDBOut', 'writeConsistency', 'string', ''],
   ['httpPost', 'endpoint', 'string'], ['httpPost', 'header', 'string,string'], ['httpPost', 'captureResponse', 'flag'],
   ['httpPost', 'timeout', 'duration', 0n], ['httpPost', 'codeField', 'string'],
   ['eval', 'as', 'string'], ['eval', 'tags', 'string'], ['eval', 'keep', 'string'],
@@ -127,7 +127,7 @@ const PROPS: Row[] = [
   ['stats', 'align', 'flag'], ['union', 'rename', 'string'], ['flatten', 'dropOriginalFieldName', 'bool', false],
   ['kapacitorLoopback', 'database', 'string'], ['k8sAutoscale', 'min', 'int', 1n], ['k8sAutoscale', 'replicas', 'lambda'],
   ['k8sAutoscale', 'resourceNameTag', 'string', 'resource'], ['swarmAutoscale', 'serviceNameTag', 'string', 'service'],
-  ['ec2Autoscale', 'groupNameTag', 'string', 'group'], ['mean', 'as', 'string', 'mean'], ['max', 'usePointTimes', 'flag'],
+  ['ec2Autoscale', 'groupNameTag', 'string', 'group'], ['mean', 'as', 'string', 'mean'], ['max', 'usePointTimes', 'flag'], ['mean', 'usePointTimes', 'flag'],
   ['percentile', 'usePointTimes', 'flag'], ['sideload', 'source', 'string'], ['sideload', 'order', 'string'],
   ['default', 'field', 'string,float|int|string|bool'], ['delete', 'tag', 'string'],
 ]
