@@ -147,15 +147,17 @@ export function yn(n: number, x: number): number {
   if (x === 0) return -Infinity
   if (x === Infinity) return 0
   if (n < 0) return (n % 2 === 0 ? 1 : -1) * yn(-n, x)
-  const N = Math.max(64, Math.ceil(2 * (x + n)) + 64)
+  // not periodic: composite Simpson, fine enough for the oscillation
+  let N = Math.max(4000, Math.ceil(40 * (x + n)))
+  if (N % 2 === 1) N++
   const h = Math.PI / N
   let s1 = 0
   for (let k = 0; k <= N; k++) {
     const t = k * h
     const v = Math.sin(x * Math.sin(t) - n * t)
-    s1 += k === 0 || k === N ? v / 2 : v
+    s1 += (k === 0 || k === N ? 1 : k % 2 === 1 ? 4 : 2) * v
   }
-  s1 *= h
+  s1 *= h / 3
   // second integral: integrand decays like exp(nt − x e^t / 2); find the cut-off
   let T = 1
   while ((n + 1) * T - x * Math.sinh(T) > -745 && T < 50) T += 0.5
