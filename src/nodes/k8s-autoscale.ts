@@ -13,6 +13,7 @@ export const k8sAutoscaleNode = defineNode({
     resourceNameTag: prop(string(), { default: 'resource' }),
     namespaceTag: prop(string(), { default: 'namespace' }),
     kindTag: prop(string(), { default: 'kind' }),
+    resourceTag: prop(string(), { default: '', doc: 'Tag to store the scaled resource\'s name in.' }),
   },
   validate: validateAutoscale,
 })

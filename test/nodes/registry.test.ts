@@ -128,7 +128,7 @@ const PROPS: Row[] = [
   ['kapacitorLoopback', 'database', 'string'], ['k8sAutoscale', 'min', 'int', 1n], ['k8sAutoscale', 'replicas', 'lambda'],
   ['k8sAutoscale', 'resourceNameTag', 'string', 'resource'], ['swarmAutoscale', 'serviceNameTag', 'string', 'service'],
   ['ec2Autoscale', 'groupNameTag', 'string', 'group'], ['mean', 'as', 'string', 'mean'], ['max', 'usePointTimes', 'flag'], ['mean', 'usePointTimes', 'flag'],
-  ['percentile', 'usePointTimes', 'flag'], ['sideload', 'source', 'string'], ['sideload', 'order', 'string'],
+  ['percentile', 'usePointTimes', 'flag'], ['sideload', 'source', 'string'], ['sideload', 'httpUser', 'string', ''], ['k8sAutoscale', 'resourceTag', 'string'], ['k8sAutoscale', 'kind', 'string', 'deployments'], ['sideload', 'order', 'string'],
   ['default', 'field', 'string,float|int|string|bool'], ['delete', 'tag', 'string'],
 ]
 
