@@ -12,22 +12,39 @@ import type { BinaryOp, Expr, Program, Statement } from './ast.js'
 const INDENT = '    '
 
 export function formatProgram(p: Program): string {
-  return p.statements.map(formatStatement).join('\n')
+  const bodies = p.statements.map(statementBody)
+  return p.statements.map((s, i) => {
+    // A statement that starts with `-`, `(`, `*` or `/` would read as the continuation of an
+    // expression ending the previous one (`x` then `-5` is `x - 5`): a `;` keeps them apart.
+    const next = bodies[i + 1]
+    const sep = next !== undefined && continuable(s) && /^[-(*/]/.test(next) ? ';' : ''
+    return `${commentLines(s)}${bodies[i]}${sep}\n`
+  }).join('\n')
 }
 
 export function formatStatement(s: Statement): string {
-  let out = ''
-  if (s.comment !== undefined) {
-    for (const line of s.comment.split('\n')) out += line === '' ? '//\n' : `// ${line}\n`
-  }
+  return `${commentLines(s)}${statementBody(s)}\n`
+}
+
+/** Whether the statement ends in an expression that an operator or `(` could continue. */
+function continuable(s: Statement): boolean {
+  const last = s.kind === 'VarDecl' ? s.value : s.kind === 'ExprStatement' ? s.expr : null
+  return last !== null && last.kind !== 'Chain' && last.kind !== 'List'
+}
+
+function commentLines(s: Statement): string {
+  if (s.comment === undefined) return ''
+  return s.comment.split('\n').map((line) => (line === '' ? '//\n' : `// ${line}\n`)).join('')
+}
+
+function statementBody(s: Statement): string {
   switch (s.kind) {
-    case 'VarDecl': out += `var ${s.name.name} = ${formatExpr(s.value, '')}`; break
-    case 'TypedVarDecl': out += `var ${s.name.name} ${s.varType}`; break
-    case 'Dbrp': out += `dbrp ${reference(s.db.name)}.${reference(s.rp.name)}`; break
-    case 'ExprStatement': out += formatExpr(s.expr, ''); break
-    default: assertNever(s)
+    case 'VarDecl': return `var ${s.name.name} = ${formatExpr(s.value, '')}`
+    case 'TypedVarDecl': return `var ${s.name.name} ${s.varType}`
+    case 'Dbrp': return `dbrp ${reference(s.db.name)}.${reference(s.rp.name)}`
+    case 'ExprStatement': return formatExpr(s.expr, '')
+    default: return assertNever(s)
   }
-  return out + '\n'
 }
 
 /** One expression; `indent` is the indentation of the line the expression starts on. */

@@ -58,6 +58,11 @@ t.test('canonical form', async (t) => {
     ['var f = lambda:"a">1', 'var f = lambda: "a" > 1\n'],
     ['var f = lambda: if("a" > 1, \'x\', "y")', 'var f = lambda: if("a" > 1, \'x\', "y")\n'],
     ['join(a, b).as(\'a\', \'b\')', "join(a, b)\n        .as('a', 'b')\n"],
+    // statements that would merge with the one before keep a `;`
+    ['x; -5', 'x;\n\n-5\n'],
+    ['var a = b; // c\n(1 + 2) * 3', 'var a = b;\n\n// c\n(1 + 2) * 3\n'],
+    ['stream|x(); -5', 'stream\n    |x()\n\n-5\n'],
+    ['var t int\n-5', 'var t int\n\n-5\n'],
   ]
   for (const [src, want] of table) t.equal(formatProgram(parseTickScript(src)), want, JSON.stringify(src))
 })
