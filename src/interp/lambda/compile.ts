@@ -231,13 +231,16 @@ class Compiler {
     const slot = spec.newState !== undefined ? this.slotCount++ : -1
     const newState = spec.newState
     const call = spec.call
+    const references = this.references
     return (p, s) => {
       const values: Value[] = new Array(n)
+      let missing = false
       for (let i = 0; i < n; i++) {
         const v = argEvs[i](p, s)
-        if (v instanceof Missing && !acceptsMissing) throw new LambdaEvalError(`${prefix}missing value for reference ${JSON.stringify(v.reference)} (argument ${i + 1})`)
+        if (v instanceof Missing) missing = true
         values[i] = v
       }
+      if (missing && !acceptsMissing) throw missingArguments(name, values, references, p)
       let state: unknown
       if (slot >= 0) {
         state = s.slots[slot]
@@ -251,6 +254,17 @@ class Compiler {
       }
     }
   }
+}
+
+/**
+ * Kapacitor's ErrMissingType: `Cannot call function "abs" argument "x" is missing, values in
+ * scope are [a, b]` (the scope being the lambda's references this point has).
+ */
+function missingArguments(name: string, values: readonly Value[], references: ReadonlySet<string>, p: PointLike): LambdaEvalError {
+  const missing = values.filter((v): v is Missing => v instanceof Missing).map((m) => `"${m.reference}"`)
+  const inScope = [...references].filter((r) => Object.hasOwn(p.fields, r) || Object.hasOwn(p.tags, r))
+  const what = missing.length > 1 ? `arguments ${missing.join(', ')} are missing` : `argument ${missing[0]} is missing`
+  return new LambdaEvalError(`Cannot call function ${JSON.stringify(name)} ${what}, values in scope are [${inScope.join(', ')}]`)
 }
 
 const COMPARE: Record<'<' | '<=' | '>' | '>=' | '==' | '!=', <T extends number | bigint>(a: T, b: T) => boolean> = {
