@@ -413,3 +413,66 @@ export function numberOf(v: TickValue | undefined): number | undefined {
 export function stringOf(v: TickValue | undefined): string | undefined {
   return v?.type === 'string' ? v.value : undefined
 }
+
+// ---------------------------------------------------------------------------------
+// Argument checking and JSON descriptions (for the checker and the API)
+
+/**
+ * Does this argument list fit the parameters? Returns a message naming the first
+ * mismatch (`want 1 or 2 arguments, got 3`, `argument 2 (high): want float, got string`),
+ * or undefined.
+ */
+export function checkArgs(params: readonly Param[], values: readonly TickValue[]): string | undefined {
+  const required = params.filter((p) => !p.optional).length
+  const last = params[params.length - 1]
+  const max = last?.variadic ? Infinity : params.length
+  if (values.length < required || values.length > max) {
+    const want = max === Infinity ? `at least ${required}` : required === max ? `${required}` : `${required} or ${max}`
+    return `want ${want} argument${want === '1' ? '' : 's'}, got ${values.length}`
+  }
+  for (let i = 0; i < values.length; i++) {
+    const p = params[Math.min(i, params.length - 1)]!
+    const v = values[i]!
+    if (!accepts(p.type, v)) return `argument ${i + 1} (${p.name}): want ${typeName(p.type)}, got ${v.type}`
+  }
+  return undefined
+}
+
+export interface ParamJSON { name: string; type: string; optional: boolean; variadic: boolean }
+export interface PropertyJSON { name: string; params: ParamJSON[]; flag: boolean; default?: string | number | boolean | string[] | null; repeat: Repeat; doc: string; aliasOf?: string }
+export interface HandlerJSON { name: string; kind: string; doc: string; args: ParamJSON[]; properties: PropertyJSON[]; global: boolean; stateChangesOnly: boolean }
+export interface NodeJSON {
+  name: string; desc: string; wants: Wants; provides: Provides; doc: string; args: ParamJSON[]; properties: PropertyJSON[]
+  chains: string[]; onlyAfter?: string[]; chainable: boolean; handlers: HandlerJSON[]; stats: string[]; unsupported?: string; internal: boolean
+}
+
+const paramJSON = (p: Param): ParamJSON => ({ name: p.name, type: typeName(p.type), optional: p.optional, variadic: p.variadic })
+
+function defaultJSON(p: PropertySpec): PropertyJSON['default'] {
+  const d = p.default
+  if (d === undefined) return undefined
+  if (typeof d === 'bigint') return p.params[0]?.type.kind === 'duration' ? `${d}ns` : Number(d)
+  return Array.isArray(d) ? [...d] : (d as string | number | boolean | null)
+}
+
+function propertyJSON(p: PropertySpec): PropertyJSON {
+  const d = defaultJSON(p)
+  return {
+    name: p.name, params: p.params.map(paramJSON), flag: p.flag, repeat: p.repeat, doc: p.doc,
+    ...(d !== undefined ? { default: d } : {}), ...(p.aliasOf ? { aliasOf: p.aliasOf } : {}),
+  }
+}
+
+/** A JSON-safe description of a node type (durations as `<n>ns` strings). */
+export function nodeJSON(s: NodeSpec): NodeJSON {
+  return {
+    name: s.name, desc: s.desc, wants: s.wants, provides: s.provides, doc: s.doc, args: s.args.map(paramJSON),
+    properties: Object.values(s.properties).map(propertyJSON), chains: [...s.chains],
+    ...(s.onlyAfter ? { onlyAfter: [...s.onlyAfter] } : {}), chainable: s.chainable,
+    handlers: s.handlers.map((h) => ({
+      name: h.name, kind: h.kind, doc: h.doc, args: h.args.map(paramJSON), properties: Object.values(h.properties).map(propertyJSON),
+      global: h.global, stateChangesOnly: h.stateChangesOnly,
+    })),
+    stats: [...s.stats], ...(s.unsupported ? { unsupported: s.unsupported } : {}), internal: s.internal,
+  }
+}
