@@ -9,13 +9,17 @@ export const ALERT_STATS: readonly string[] = [
 ]
 
 /** The alert node's own properties (deadman returns an alert node, so it shares them). */
+/*
+ * info/warn/crit and their resets are plain fields in Kapacitor's AlertNode, set by
+ * reflection: a second call replaces the first (no error), so they are 'replace' here.
+ */
 export const alertProperties: Readonly<Record<string, PropertyInput>> = {
-  info: prop(lambda(), { repeat: 'once', doc: 'Condition for the INFO level.' }),
-  warn: prop(lambda(), { repeat: 'once', doc: 'Condition for the WARNING level.' }),
-  crit: prop(lambda(), { repeat: 'once', doc: 'Condition for the CRITICAL level.' }),
-  infoReset: prop(lambda(), { repeat: 'once', doc: 'While INFO, the level may only drop when this is true.' }),
-  warnReset: prop(lambda(), { repeat: 'once', doc: 'While WARNING, the level may only drop when this is true.' }),
-  critReset: prop(lambda(), { repeat: 'once', doc: 'While CRITICAL, the level may only drop when this is true.' }),
+  info: prop(lambda(), { doc: 'Condition for the INFO level.' }),
+  warn: prop(lambda(), { doc: 'Condition for the WARNING level.' }),
+  crit: prop(lambda(), { doc: 'Condition for the CRITICAL level.' }),
+  infoReset: prop(lambda(), { doc: 'While INFO, the level may only drop when this is true.' }),
+  warnReset: prop(lambda(), { doc: 'While WARNING, the level may only drop when this is true.' }),
+  critReset: prop(lambda(), { doc: 'While CRITICAL, the level may only drop when this is true.' }),
   id: prop(string(), { default: '{{ .Name }}:{{ .Group }}', doc: 'Template of the alert id.' }),
   message: prop(string(), { default: '{{ .ID }} is {{ .Level }}', doc: 'Template of the message.' }),
   details: prop(string(), { default: '{{ json . }}', doc: 'HTML template of the details.' }),

@@ -63,16 +63,19 @@ export const UNIVERSAL_CHAINS: readonly string[] = ['stats', 'deadman']
  * The original design document's dialect, resolved by the evaluator:
  * - `aliases`: chaining-method spellings that mean another method (`groupby` = `groupBy`);
  * - `map(f, "field")`: the InfluxQL function node `f` on `field` (`f` a bare identifier,
- *   optionally written `influxql.f`), i.e. `|f('field')`;
+ *   optionally written `influxql.f`; the field a `"reference"` or a `'string'`), i.e. `|f('field')`;
  * - `filter(op, value)`: a `where` whose lambda compares the data's value field with
  *   `value` using `op` — the field is the single result of the preceding map (its `as`
  *   name), else `"value"`;
+ * - `implicitFrom`: a generic chaining method called directly on a root that only has
+ *   source methods (`stream.window()`) acts on an implicit `from()` with no filter;
  * - `.parallelism(n)`: a property every node has (COMMON_PROPERTIES), recorded only.
  */
 export const DIALECT = {
   aliases: Object.freeze({ groupby: 'groupBy' }) as Readonly<Record<string, string>>,
   map: { method: 'map', functionArg: 0, fieldArg: 1, functions: INFLUXQL_NODES.map((n) => n.name) as readonly string[] },
   filter: { method: 'filter', becomes: 'where', operatorArg: 0, valueArg: 1, defaultField: 'value' },
+  implicitFrom: { roots: ['stream'], source: 'from' },
   parallelism: { property: 'parallelism' },
 } as const
 

@@ -94,6 +94,7 @@ t.test('common properties and the dialect', async (t) => {
   t.ok(DIALECT.map.functions.includes('mean'))
   t.equal(DIALECT.filter.becomes, 'where')
   t.ok(chainingMethod(DIALECT.filter.becomes))
+  for (const r of DIALECT.implicitFrom.roots) t.ok(canChain(nodeSpec(r)!, nodeSpec(DIALECT.implicitFrom.source)!), `${r} has the implicit source`)
 })
 
 type Row = [node: string, prop: string, type: string, dflt?: unknown]
@@ -167,7 +168,8 @@ t.test('chaining-call arguments', async (t) => {
 
 t.test('repeatable properties', async (t) => {
   t.equal(nodeSpec('from')!.properties.where!.repeat, 'append', 'from().where is ANDed')
-  t.equal(nodeSpec('alert')!.properties.crit!.repeat, 'once')
+  t.equal(nodeSpec('alert')!.properties.crit!.repeat, 'replace', 'a second .crit() replaces the first, as in Kapacitor')
+  t.equal(nodeSpec('alert')!.properties.inhibit!.repeat, 'append')
   t.equal(nodeSpec('influxDBOut')!.properties.tag!.repeat, 'append')
   t.equal(nodeSpec('window')!.properties.period!.repeat, 'replace')
 })
