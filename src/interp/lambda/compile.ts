@@ -165,6 +165,10 @@ class Compiler {
     const rf = r.ev
     if (op === 'AND' || op === 'OR') {
       const isAnd = op === 'AND'
+      if (l.type === 'boolean' && r.type === 'boolean') {
+        // both sides always give a boolean (or throw): the plain short-circuit
+        return { type, ev: isAnd ? (p, s) => (lf(p, s) === true ? rf(p, s) : false) : (p, s) => (lf(p, s) === true ? true : rf(p, s)) }
+      }
       return {
         type,
         ev: (p, s) => {
@@ -296,7 +300,7 @@ export function compileLambda(expr: Expr, scope: LambdaScope = new Map()): Compi
     type: root.type,
     references,
     eval: ev,
-    evalBool(p, s) {
+    evalBool: root.type === 'boolean' ? (ev as (p: PointLike, s: LambdaState) => boolean) : (p, s) => {
       const v = ev(p, s)
       if (typeof v === 'boolean') return v
       if (v instanceof Missing) throw missingError('left', v)

@@ -71,7 +71,7 @@ export const miscFunctions: readonly FunctionSpec[] = [
     call: ([a]) => a instanceof Instant ? a.ns : funcError(`cannot convert ${goTypeName(typeOf(a as Value))} to time.Time`),
   },
   {
-    name: 'now', arity: [0], arityMessage: 'now expects exactly zero arguments', returns: fixed('time'),
+    name: 'now', arity: [0], arityMessage: 'now expects exactly zero argument', returns: fixed('time'),
     call: (_args, _s, ctx) => new Instant(ctx.clock.nowNs()),
   },
   {
@@ -84,7 +84,7 @@ export const miscFunctions: readonly FunctionSpec[] = [
     },
   },
   {
-    name: 'isPresent', arity: [1], arityMessage: exactlyMessage('isPresent', 1), returns: fixed('boolean'), acceptsMissing: true,
+    name: 'isPresent', arity: [1], arityMessage: 'isMissing expects exactly one argument' /* sic, Kapacitor's text */, returns: fixed('boolean'), acceptsMissing: true,
     call: ([a]) => !(a instanceof Missing),
   },
   {

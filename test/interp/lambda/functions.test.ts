@@ -185,7 +185,7 @@ t.test('time functions (UTC) and now()', async (t) => {
     ['minute("time")', 45n], ['hour("time")', 13n], ['weekday("time")', 0n], ['day("time")', 15n], ['month("time")', 1n], ['year("time")', 2017n],
     ['unixNano("time")', 1484487910_000_000_000n], ['now()', new Instant(0n)],
     ['hour(1)', 'problem: error calling "hour": cannot convert int64 to time.Time'],
-    ['now(1)', 'problem: error calling "now": now expects exactly zero arguments'],
+    ['now(1)', 'problem: error calling "now": now expects exactly zero argument'],
   ]
   for (const [src, want] of cases) t.same(ev(src, p), want, src)
   // 2000-02-29T23:59:59Z Tuesday; 1969-12-31T23:00:00Z Wednesday (before the epoch)
@@ -208,5 +208,5 @@ t.test('humanBytes (go-humanize SI)', async (t) => {
 t.test('isPresent', async (t) => {
   t.equal(ev('isPresent("s")', P), true)
   t.equal(ev('isPresent("nope")', P), false)
-  t.equal(ev('isPresent()', P), 'problem: error calling "isPresent": isPresent expects exactly one argument')
+  t.equal(ev('isPresent()', P), 'problem: error calling "isPresent": isMissing expects exactly one argument')
 })
