@@ -314,6 +314,8 @@ export interface NodeSpec {
   readonly internal: boolean
   /** the chaining call expands into several nodes (deadman = stats|derivative|alert) */
   readonly expandsTo?: readonly string[]
+  /** drawn in the DOT graph (Kapacitor leaves the `batch` root out: its edges are not data edges) */
+  readonly dot: boolean
   readonly validate?: (node: NodeInstance, report: Report) => void
   /** checks Kapacitor makes only when the task starts (enable/replay), not at define time */
   readonly validateAtStart?: (node: NodeInstance, report: Report) => void
@@ -336,6 +338,7 @@ export interface NodeInput {
   readonly unsupported?: string
   readonly internal?: boolean
   readonly expandsTo?: readonly string[]
+  readonly dot?: boolean
   readonly validate?: (node: NodeInstance, report: Report) => void
   readonly validateAtStart?: (node: NodeInstance, report: Report) => void
   readonly create?: CreateRuntime
@@ -371,6 +374,7 @@ export function defineNode(n: NodeInput): NodeSpec {
     ...(n.unsupported ? { unsupported: n.unsupported } : {}),
     internal: n.internal ?? false,
     ...(n.expandsTo ? { expandsTo: n.expandsTo } : {}),
+    dot: n.dot ?? true,
     ...(n.validate ? { validate: n.validate } : {}),
     ...(n.validateAtStart ? { validateAtStart: n.validateAtStart } : {}),
     ...(n.create ? { create: n.create } : {}),

@@ -225,4 +225,5 @@ t.test('every spec is well formed', async (t) => {
     t.ok(Object.isFrozen(s), `${s.name} frozen`)
   }
   t.ok(nodeSpec('queryFlux')!.unsupported)
+  t.same(NODE_SPECS.filter((s) => !s.dot).map((s) => s.name), ['batch'], 'only the batch root is left out of DOT')
 })
