@@ -1,7 +1,7 @@
 /** Shared properties of k8sAutoscale, swarmAutoscale and ec2Autoscale. */
 import { duration, int, lambda, prop, string, type PropertyInput, type NodeInstance, type Report, isSet, lastArg, numberOf } from './define-node.js'
 
-export const AUTOSCALE_STATS: readonly string[] = ['increase_events', 'decrease_events', 'cooldown_drops', 'errors']
+export const AUTOSCALE_STATS: readonly string[] = ['increase_events', 'decrease_events', 'cooldown_drops']
 
 export const autoscaleProperties: Readonly<Record<string, PropertyInput>> = {
   cluster: prop(string(), { default: '', doc: 'Configured cluster id.' }),

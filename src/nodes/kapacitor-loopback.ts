@@ -3,7 +3,7 @@ import { defineNode, param, prop, string, isSet } from './define-node.js'
 export const kapacitorLoopbackNode = defineNode({
   name: 'kapacitorLoopback', desc: 'kapacitor_loopback', wants: 'any', provides: 'none',
   doc: 'Writes the data back into Kapacitor\'s own stream.',
-  stats: ['points_written', 'write_errors'],
+  stats: ['points_written'],
   properties: {
     database: prop(string(), { doc: 'Required.' }),
     retentionPolicy: prop(string(), { doc: 'Required.' }),

@@ -166,6 +166,17 @@ t.test('chaining-call arguments', async (t) => {
   t.equal(sig('changeDetect'), 'string…')
 })
 
+t.test('node-specific stats (the "Available Statistics" of pipeline/*.go)', async (t) => {
+  const want: Record<string, string[]> = {
+    influxDBOut: ['points_written', 'write_errors'], kapacitorLoopback: ['points_written'], eval: ['eval_errors'],
+    default: ['fields_defaulted', 'tags_defaulted'], delete: ['fields_deleted', 'tags_deleted'],
+    k8sAutoscale: ['increase_events', 'decrease_events', 'cooldown_drops'], window: [], where: [],
+  }
+  for (const [name, stats] of Object.entries(want)) t.same(nodeSpec(name)!.stats, stats, name)
+  t.same(nodeSpec('query')!.stats.slice(0, 3), ['query_errors', 'batches_queried', 'points_queried'])
+  for (const s of NODE_SPECS) for (const c of ['errors', 'avg_exec_time_ns', 'working_cardinality']) t.notOk(s.stats.includes(c), `${s.name}: ${c} is common`)
+})
+
 t.test('repeatable properties', async (t) => {
   t.equal(nodeSpec('from')!.properties.where!.repeat, 'append', 'from().where is ANDed')
   t.equal(nodeSpec('alert')!.properties.crit!.repeat, 'replace', 'a second .crit() replaces the first, as in Kapacitor')
