@@ -83,6 +83,8 @@ export interface Chain {
   readonly target: Expr
   readonly name: Ident
   readonly args: readonly Expr[] | null
+  /** The `//` comment lines directly above this step (`kapacitor show` keeps them), merged, without the slashes. */
+  readonly comment?: string
   readonly loc: Loc
 }
 /** Design-doc dialect: an operator passed as an argument, as in `filter(<, 30)`. */

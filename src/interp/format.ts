@@ -33,8 +33,11 @@ function continuable(s: Statement): boolean {
 }
 
 function commentLines(s: Statement): string {
-  if (s.comment === undefined) return ''
-  return s.comment.split('\n').map((line) => (line === '' ? '//\n' : `// ${line}\n`)).join('')
+  return s.comment === undefined ? '' : commentBlock(s.comment, '')
+}
+
+function commentBlock(comment: string, indent: string): string {
+  return comment.split('\n').map((line) => (line === '' ? `${indent}//\n` : `${indent}// ${line}\n`)).join('')
 }
 
 function statementBody(s: Statement): string {
@@ -77,7 +80,8 @@ export function formatExpr(e: Expr, indent: string): string {
     case 'Chain': {
       const stepIndent = indent + (e.op === '.' ? INDENT + INDENT : INDENT)
       const args = e.args === null ? '' : `(${e.args.map((a) => formatExpr(a, stepIndent)).join(', ')})`
-      return `${formatExpr(e.target, indent)}\n${stepIndent}${e.op}${e.name.name}${args}`
+      const comment = e.comment === undefined ? '' : commentBlock(e.comment, stepIndent)
+      return `${formatExpr(e.target, indent)}\n${comment}${stepIndent}${e.op}${e.name.name}${args}`
     }
     case 'OperatorArg': return e.op
     default: return assertNever(e)

@@ -58,6 +58,7 @@ t.test('canonical form', async (t) => {
     ['var f = lambda:"a">1', 'var f = lambda: "a" > 1\n'],
     ['var f = lambda: if("a" > 1, \'x\', "y")', 'var f = lambda: if("a" > 1, \'x\', "y")\n'],
     ['join(a, b).as(\'a\', \'b\')', "join(a, b)\n        .as('a', 'b')\n"],
+    ['stream // s\n// from\n|from()\n// m\n//\n// x\n.measurement(\'m\')', "stream\n    // s\n    // from\n    |from()\n        // m\n        //\n        // x\n        .measurement('m')\n"],
     // statements that would merge with the one before keep a `;`
     ['x; -5', 'x;\n\n-5\n'],
     ['var a = b; // c\n(1 + 2) * 3', 'var a = b;\n\n// c\n(1 + 2) * 3\n'],

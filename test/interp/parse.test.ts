@@ -207,8 +207,15 @@ t.test('comments: consecutive lines above a statement merge into its comment', a
   // a `;` separates a comment from the statement before it, not from the one after
   const q = parseTickScript('var a = 1; // for b\nvar b = 2')
   t.same(q.statements.map((s) => s.comment), [undefined, 'for b'])
-  // comments inside a chain are whitespace
-  t.equal(parseTickScript('stream\n    // the source\n    |from()\n    // a property\n        .measurement(\'m\')').statements.length, 1)
+  // comments inside a chain belong to the step below them
+  const c = parseTickScript('stream\n    // the source\n    |from() // trailing\n    //  a property\n        .measurement(\'m\')\n    |window()')
+  t.equal(c.statements.length, 1)
+  const w = (c.statements[0] as ExprStatement).expr as Chain
+  const m = w.target as Chain
+  const f = m.target as Chain
+  t.same([f.comment, m.comment, w.comment], ['the source', 'trailing\n a property', undefined])
+  // comments inside an expression are whitespace
+  t.same(stripLoc(parseTickScript('var x = 1 + // one\n 2').statements[0]), { kind: 'VarDecl', name: id('x'), value: bin('+', int(1n, '1'), int(2n, '2')) })
 })
 
 t.test('locations', async (t) => {
