@@ -68,7 +68,12 @@ class Compiler {
     return { ev: () => v, type: typeOf(v), constant: v }
   }
 
-  compile(e: Expr): Compiled {
+  /**
+   * `typed`: the parent asks the node's type before evaluating it (Kapacitor's Type(): the
+   * operands of a binary operator, the arguments of a function); a function call there is
+   * first checked against its signatures.
+   */
+  compile(e: Expr, typed = false): Compiled {
     switch (e.kind) {
       case 'Int': return this.constant(e.value)
       case 'Float': return this.constant(e.value)
@@ -83,8 +88,8 @@ class Compiler {
           throw err
         }
       case 'Reference': return this.reference(e.name)
-      case 'Ident': return this.ident(e.name, e.loc)
-      case 'Lambda': return this.compile(e.body)
+      case 'Ident': return this.ident(e.name, e.loc, typed)
+      case 'Lambda': return this.compile(e.body, typed)
       case 'Unary': {
         const operand = this.compile(e.operand)
         const op = e.op
@@ -98,8 +103,8 @@ class Compiler {
         const f = operand.ev
         return { ev: (p, s) => applyUnary(op, f(p, s)), type: undefined }
       }
-      case 'Binary': return this.binary(e.op, this.compile(e.left), this.compile(e.right), e.loc)
-      case 'Call': return this.call(e.name.name, e.args, e.loc)
+      case 'Binary': return this.binary(e.op, this.compile(e.left, true), this.compile(e.right, true), e.loc)
+      case 'Call': return this.call(e.name.name, e.args, e.loc, typed)
       case 'Star': case 'List': case 'Chain': case 'OperatorArg':
         return this.problem(e.loc, `unsupported ${e.kind.toLowerCase()} expression in lambda`)
     }
@@ -136,7 +141,7 @@ class Compiler {
     }
   }
 
-  ident(name: string, loc: Loc): Compiled {
+  ident(name: string, loc: Loc, typed: boolean): Compiled {
     const v = this.scope.get(name)
     if (v === undefined) {
       return this.problem(loc, `name ${JSON.stringify(name)} is undefined. Names in scope: ${[...this.scope.keys()].join(',')}`)
@@ -145,7 +150,7 @@ class Compiler {
       if (this.inlining.has(name)) return this.problem(loc, `var ${JSON.stringify(name)} refers to itself`)
       this.inlining.add(name)
       try {
-        return this.compile(v)
+        return this.compile(v, typed)
       } finally {
         this.inlining.delete(name)
       }
@@ -212,39 +217,44 @@ class Compiler {
     }
   }
 
-  call(name: string, argExprs: readonly Expr[], loc: Loc): Compiled {
+  call(name: string, argExprs: readonly Expr[], loc: Loc, typed: boolean): Compiled {
     const spec = BUILTIN_FUNCTIONS.get(name)
     if (spec === undefined) {
       for (const a of argExprs) this.compile(a)
       return this.problem(loc, `undefined function: ${JSON.stringify(name)}`)
     }
-    const args = argExprs.map((a) => this.compile(a))
+    const args = argExprs.map((a) => this.compile(a, true))
     if (!spec.arity.includes(args.length)) return this.problem(loc, `error calling ${JSON.stringify(name)}: ${spec.arityMessage}`)
     const types = args.map((a) => a.type)
     const refused = spec.checkTypes?.(types)
     if (refused !== undefined) return this.problem(loc, `error calling ${JSON.stringify(name)}: ${refused}`)
     const type = spec.returns(types)
-    return { ev: this.callEv(spec, args.map((a) => a.ev)), type }
+    return { ev: this.callEv(spec, args.map((a) => a.ev), typed ? argExprs.map(exprText) : undefined), type }
   }
 
-  callEv(spec: FunctionSpec, argEvs: readonly Ev[]): Ev {
+  /** `argTexts` is given when the call is type-checked against its signatures first (see compile's `typed`). */
+  callEv(spec: FunctionSpec, argEvs: readonly Ev[], argTexts: readonly string[] | undefined): Ev {
     const name = spec.name
     const prefix = `error calling ${JSON.stringify(name)}: `
-    const acceptsMissing = spec.acceptsMissing === true
     const n = argEvs.length
     const slot = spec.newState !== undefined ? this.slotCount++ : -1
     const newState = spec.newState
     const call = spec.call
+    const signatures = spec.signatures
     const references = this.references
     return (p, s) => {
       const values: Value[] = new Array(n)
-      let missing = false
       for (let i = 0; i < n; i++) {
-        const v = argEvs[i](p, s)
-        if (v instanceof Missing) missing = true
-        values[i] = v
+        try {
+          values[i] = argEvs[i](p, s)
+        } catch (err) {
+          if (err instanceof LambdaEvalError) throw new LambdaEvalError(`Failed to handle ${i + 1} argument: ${err.message}`)
+          throw err
+        }
       }
-      if (missing && !acceptsMissing) throw missingArguments(name, values, references, p)
+      if (argTexts !== undefined && !matchesSignature(signatures, values)) {
+        throw signatureError(name, signatures, values, argTexts, references, p)
+      }
       let state: unknown
       if (slot >= 0) {
         state = s.slots[slot]
@@ -260,15 +270,51 @@ class Compiler {
   }
 }
 
+function matchesSignature(signatures: readonly (readonly ValueType[])[], values: readonly Value[]): boolean {
+  outer: for (const sig of signatures) {
+    if (sig.length !== values.length) continue
+    for (let i = 0; i < sig.length; i++) if (typeOf(values[i]) !== sig[i]) continue outer
+    return true
+  }
+  return false
+}
+
 /**
- * Kapacitor's ErrMissingType: `Cannot call function "abs" argument "x" is missing, values in
- * scope are [a, b]` (the scope being the lambda's references this point has).
+ * Kapacitor's ErrMissingType (`Cannot call function "abs" argument "x" is missing, values in
+ * scope are [a, b]`, the scope being the lambda's references this point has) or
+ * ErrWrongFuncSignature (`Cannot call function "abs" with args ("x": int), available
+ * signatures are [(float)].`; Go lists the signatures in map order, we in declaration order).
  */
-function missingArguments(name: string, values: readonly Value[], references: ReadonlySet<string>, p: PointLike): LambdaEvalError {
-  const missing = values.filter((v): v is Missing => v instanceof Missing).map((m) => `"${m.reference}"`)
-  const inScope = [...references].filter((r) => Object.hasOwn(p.fields, r) || Object.hasOwn(p.tags, r))
-  const what = missing.length > 1 ? `arguments ${missing.join(', ')} are missing` : `argument ${missing[0]} is missing`
-  return new LambdaEvalError(`Cannot call function ${JSON.stringify(name)} ${what}, values in scope are [${inScope.join(', ')}]`)
+function signatureError(
+  name: string, signatures: readonly (readonly ValueType[])[], values: readonly Value[], argTexts: readonly string[],
+  references: ReadonlySet<string>, p: PointLike,
+): LambdaEvalError {
+  const missing = values.flatMap((v, i) => (v instanceof Missing ? [argTexts[i]] : []))
+  if (missing.length > 0) {
+    const inScope = [...references].filter((r) => Object.hasOwn(p.fields, r) || Object.hasOwn(p.tags, r))
+    const what = missing.length > 1 ? `arguments ${missing.join(', ')} are missing` : `argument ${missing[0]} is missing`
+    return new LambdaEvalError(`Cannot call function ${JSON.stringify(name)} ${what}, values in scope are [${inScope.join(', ')}]`)
+  }
+  const args = values.map((v, i) => `${argTexts[i]}: ${typeOf(v)}`).join(',')
+  const available = signatures.map((sig) => `(${sig.join(',')})`).join(', ')
+  return new LambdaEvalError(`Cannot call function ${JSON.stringify(name)} with args (${args}), available signatures are [${available}].`)
+}
+
+/** How Kapacitor prints an argument node in signature errors (best effort for non-references). */
+function exprText(e: Expr): string {
+  switch (e.kind) {
+    case 'Reference': return `"${e.name}"`
+    case 'Int': case 'Float': case 'Duration': return e.text
+    case 'String': return `'${e.value}'`
+    case 'Bool': return e.value ? 'TRUE' : 'FALSE'
+    case 'Regex': return `/${e.source}/`
+    case 'Ident': return e.name
+    case 'Call': return `${e.name.name}(${e.args.map(exprText).join(', ')})`
+    case 'Unary': return `${e.op}${exprText(e.operand)}`
+    case 'Binary': return `${exprText(e.left)} ${e.op} ${exprText(e.right)}`
+    case 'Lambda': return exprText(e.body)
+    default: return e.kind
+  }
 }
 
 const COMPARE: Record<'<' | '<=' | '>' | '>=' | '==' | '!=', <T extends number | bigint>(a: T, b: T) => boolean> = {

@@ -24,8 +24,12 @@ export interface FunctionSpec<S = unknown> {
   readonly checkTypes?: (types: readonly (ValueType | undefined)[]) => string | undefined
   /** The result type when it is known from the argument types. */
   readonly returns: (types: readonly (ValueType | undefined)[]) => ValueType | undefined
-  /** Only isPresent accepts a missing value. */
-  readonly acceptsMissing?: boolean
+  /**
+   * Kapacitor's Signature(): the argument type lists accepted when the caller type-checks the
+   * call first (operand of an operator, argument of a function). Narrower than `call` for
+   * some functions (e.g. int(duration) works only where the call is not type-checked).
+   */
+  readonly signatures: readonly (readonly ValueType[])[]
   /** Stateful functions: a fresh state per group (per LambdaState). */
   readonly newState?: () => S
   /** Throws FuncError (or LambdaEvalError) with Kapacitor's message on refusal. */

@@ -36,7 +36,7 @@ const oneOf = (name: string, accepted: readonly ValueType[], verb: string) =>
 
 export const conversionFunctions: readonly FunctionSpec[] = [
   {
-    name: 'bool', arity: [1], arityMessage: exactlyMessage('bool', 1), returns: fixed('boolean'),
+    name: 'bool', arity: [1], signatures: [['boolean'], ['string'], ['int'], ['float']], arityMessage: exactlyMessage('bool', 1), returns: fixed('boolean'),
     checkTypes: oneOf('bool', ['boolean', 'string', 'int', 'float'], 'boolean'),
     call([a]) {
       switch (typeof a) {
@@ -55,7 +55,7 @@ export const conversionFunctions: readonly FunctionSpec[] = [
     },
   },
   {
-    name: 'int', arity: [1], arityMessage: exactlyMessage('int', 1), returns: fixed('int'),
+    name: 'int', arity: [1], signatures: [['boolean'], ['string'], ['int'], ['float']], arityMessage: exactlyMessage('int', 1), returns: fixed('int'),
     checkTypes: oneOf('int', ['int', 'float', 'string', 'boolean', 'duration'], 'integer'),
     call([a]) {
       switch (typeof a) {
@@ -70,7 +70,7 @@ export const conversionFunctions: readonly FunctionSpec[] = [
     },
   },
   {
-    name: 'float', arity: [1], arityMessage: exactlyMessage('float', 1), returns: fixed('float'),
+    name: 'float', arity: [1], signatures: [['boolean'], ['string'], ['int'], ['float']], arityMessage: exactlyMessage('float', 1), returns: fixed('float'),
     checkTypes: oneOf('float', ['int', 'float', 'string', 'boolean'], 'float'),
     call([a]) {
       switch (typeof a) {
@@ -83,7 +83,7 @@ export const conversionFunctions: readonly FunctionSpec[] = [
     },
   },
   {
-    name: 'string', arity: [1], arityMessage: exactlyMessage('string', 1), returns: fixed('string'),
+    name: 'string', arity: [1], signatures: [['boolean'], ['string'], ['int'], ['float'], ['duration']], arityMessage: exactlyMessage('string', 1), returns: fixed('string'),
     checkTypes: oneOf('string', ['int', 'float', 'string', 'boolean', 'duration'], 'string'),
     call([a]) {
       switch (typeof a) {
@@ -98,7 +98,7 @@ export const conversionFunctions: readonly FunctionSpec[] = [
     },
   },
   {
-    name: 'duration', arity: [1, 2],
+    name: 'duration', arity: [1, 2], signatures: [['duration'], ['int', 'duration'], ['float', 'duration'], ['string', 'duration']],
     arityMessage: 'duration expects one or two arguments duration(value, unit) where unit is optional depending on the type of value.',
     returns: fixed('duration'),
     checkTypes: (types) => {

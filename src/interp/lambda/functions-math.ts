@@ -28,14 +28,14 @@ function allOf(name: string, want: ValueType, msg: (t: ValueType, i: number) => 
   }
 }
 
-const one: FunctionSpec[] = Object.entries(ONE).map(([name, f]) => ({
-  name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('float'),
+const one: readonly FunctionSpec[] = Object.entries(ONE).map(([name, f]) => ({
+  name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('float'), signatures: [['float']],
   checkTypes: allOf(name, 'float', (t) => `cannot pass ${goTypeName(t)} to ${name}, must be float64`),
   call: ([a]) => f(floatArg(name, a as Value)),
 }))
 
-const two: FunctionSpec[] = Object.entries(TWO).map(([name, f]) => ({
-  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('float'),
+const two: readonly FunctionSpec[] = Object.entries(TWO).map(([name, f]) => ({
+  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('float'), signatures: [['float', 'float']],
   checkTypes: allOf(name, 'float', (t) => `cannot pass ${goTypeName(t)} to ${name}, must be float64`),
   call: ([a, b]) => f(floatArg(name, a as Value), floatArg(name, b as Value)),
 }))
@@ -43,8 +43,8 @@ const two: FunctionSpec[] = Object.entries(TWO).map(([name, f]) => ({
 /** Go's int(int64) on 64-bit: the value itself; the Bessel order and the pow10 exponent. */
 const order = (v: bigint): number => Number(v)
 
-const ifFns: FunctionSpec[] = (['jn', 'yn'] as const).map((name) => ({
-  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('float'),
+const ifFns: readonly FunctionSpec[] = (['jn', 'yn'] as const).map((name) => ({
+  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('float'), signatures: [['int', 'float']],
   checkTypes: (types) => {
     if (types[0] !== undefined && types[0] !== 'int') return `cannot pass ${goTypeName(types[0])} to ${name} as first arg, must be int64`
     if (types[1] !== undefined && types[1] !== 'float') return `cannot pass ${goTypeName(types[1])} to ${name} as second arg, must be float64`
@@ -63,7 +63,7 @@ export const mathFunctions: readonly FunctionSpec[] = [
   ...ifFns,
   {
     // Kapacitor's own (mis)message for pow10's arity is "expects exactly two arguments"
-    name: 'pow10', arity: [1], arityMessage: 'pow10 expects exactly two arguments', returns: fixed('float'),
+    name: 'pow10', arity: [1], arityMessage: 'pow10 expects exactly two arguments', returns: fixed('float'), signatures: [['int']],
     checkTypes: allOf('pow10', 'int', (t) => `cannot pass ${goTypeName(t)} to pow10, must be int64`),
     call: ([a]) => typeof a === 'bigint' ? pow10(order(a)) : funcError(`cannot pass ${goTypeName(typeOf(a as Value))} to pow10, must be int64`),
   },

@@ -32,7 +32,7 @@ export function civilUTC(ns: bigint): Civil {
 }
 
 const timeFn = (name: string, get: (c: Civil) => number): FunctionSpec => ({
-  name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('int'),
+  name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('int'), signatures: [['time']],
   checkTypes: (types) => (types[0] !== undefined && types[0] !== 'time' ? `cannot convert ${goTypeName(types[0])} to time.Time` : undefined),
   call: ([a]) => a instanceof Instant ? BigInt(get(civilUTC(a.ns))) : funcError(`cannot convert ${goTypeName(typeOf(a as Value))} to time.Time`),
 })
@@ -66,16 +66,16 @@ export const miscFunctions: readonly FunctionSpec[] = [
   timeFn('month', (c) => c.month),
   timeFn('year', (c) => c.year),
   {
-    name: 'unixNano', arity: [1], arityMessage: exactlyMessage('unixNano', 1), returns: fixed('int'),
+    name: 'unixNano', arity: [1], arityMessage: exactlyMessage('unixNano', 1), returns: fixed('int'), signatures: [['time']],
     checkTypes: (types) => (types[0] !== undefined && types[0] !== 'time' ? `cannot convert ${goTypeName(types[0])} to time.Time` : undefined),
     call: ([a]) => a instanceof Instant ? a.ns : funcError(`cannot convert ${goTypeName(typeOf(a as Value))} to time.Time`),
   },
   {
-    name: 'now', arity: [0], arityMessage: 'now expects exactly zero argument', returns: fixed('time'),
+    name: 'now', arity: [0], arityMessage: 'now expects exactly zero argument', returns: fixed('time'), signatures: [[]],
     call: (_args, _s, ctx) => new Instant(ctx.clock.nowNs()),
   },
   {
-    name: 'humanBytes', arity: [1], arityMessage: exactlyMessage('humanBytes', 1), returns: fixed('string'),
+    name: 'humanBytes', arity: [1], arityMessage: exactlyMessage('humanBytes', 1), returns: fixed('string'), signatures: [['float'], ['int']],
     checkTypes: (types) => (types[0] !== undefined && types[0] !== 'int' && types[0] !== 'float' ? `cannot convert ${goTypeName(types[0])} to humanBytes` : undefined),
     call: ([a]) => {
       if (typeof a === 'bigint') return humanBytes(BigInt.asUintN(64, a))
@@ -84,11 +84,13 @@ export const miscFunctions: readonly FunctionSpec[] = [
     },
   },
   {
-    name: 'isPresent', arity: [1], arityMessage: 'isMissing expects exactly one argument' /* sic, Kapacitor's text */, returns: fixed('boolean'), acceptsMissing: true,
+    name: 'isPresent', arity: [1], arityMessage: 'isMissing expects exactly one argument' /* sic, Kapacitor's text */, returns: fixed('boolean'),
+    signatures: [['missing'], ['boolean'], ['string'], ['int'], ['float']],
     call: ([a]) => !(a instanceof Missing),
   },
   {
     name: 'if', arity: [3], arityMessage: 'if expects exactly three arguments',
+    signatures: (['float', 'int', 'string', 'boolean', 'regex', 'time', 'duration'] as const).map((t) => ['boolean', t, t]),
     returns: (types) => sameType(types[1], types[2]),
     checkTypes: (types) => {
       if (types[0] !== undefined && types[0] !== 'boolean') return `first argument to if must be a condition with type of bool - got ${goTypeName(types[0])}`

@@ -111,19 +111,19 @@ function trimRight(s: string, cutset: string): string {
 const GO_SPACE = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$/g
 
 const s2b = (name: string, f: (a: string, b: string) => boolean): FunctionSpec => ({
-  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('boolean'), checkTypes: typed(name, ['string', 'string']),
+  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('boolean'), checkTypes: typed(name, ['string', 'string']), signatures: [['string', 'string']],
   call: (args) => f(str(name, args, 0), str(name, args, 1)),
 })
 const s2i = (name: string, f: (a: string, b: string) => number): FunctionSpec => ({
-  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('int'), checkTypes: typed(name, ['string', 'string']),
+  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('int'), checkTypes: typed(name, ['string', 'string']), signatures: [['string', 'string']],
   call: (args) => BigInt(f(str(name, args, 0), str(name, args, 1))),
 })
 const s2s = (name: string, f: (a: string, b: string) => string): FunctionSpec => ({
-  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('string'), checkTypes: typed(name, ['string', 'string']),
+  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('string'), checkTypes: typed(name, ['string', 'string']), signatures: [['string', 'string']],
   call: (args) => f(str(name, args, 0), str(name, args, 1)),
 })
 const s1s = (name: string, f: (a: string) => string): FunctionSpec => ({
-  name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('string'), checkTypes: typed(name, ['string']),
+  name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('string'), checkTypes: typed(name, ['string']), signatures: [['string']],
   call: (args) => f(str(name, args, 0)),
 })
 
@@ -143,17 +143,17 @@ export const stringFunctions: readonly FunctionSpec[] = [
   s2i('strLastIndex', (s, sub) => byteIndex(s, s.lastIndexOf(sub))),
   s2i('strLastIndexAny', lastIndexAny),
   {
-    name: 'strLength', arity: [1], arityMessage: exactlyMessage('strLength', 1), returns: fixed('int'), checkTypes: typed('strLength', ['string']),
+    name: 'strLength', arity: [1], arityMessage: exactlyMessage('strLength', 1), returns: fixed('int'), checkTypes: typed('strLength', ['string']), signatures: [['string']],
     call: (args) => BigInt(byteLen(str('strLength', args, 0))),
   },
   {
     name: 'strReplace', arity: [4], arityMessage: 'strReplace expects exactly four arguments', returns: fixed('string'),
-    checkTypes: typed('strReplace', ['string', 'string', 'string', 'int']),
+    checkTypes: typed('strReplace', ['string', 'string', 'string', 'int']), signatures: [['string', 'string', 'string', 'int']],
     call: (args) => replace(str('strReplace', args, 0), str('strReplace', args, 1), str('strReplace', args, 2), Number(intArg('strReplace', args, 3))),
   },
   {
     name: 'strSubstring', arity: [3], arityMessage: 'strSubstring expects exactly three arguments', returns: fixed('string'),
-    checkTypes: typed('strSubstring', ['string', 'int', 'int']),
+    checkTypes: typed('strSubstring', ['string', 'int', 'int']), signatures: [['string', 'int', 'int']],
     call: (args) => {
       const s = str('strSubstring', args, 0)
       const start = intArg('strSubstring', args, 1)
@@ -176,7 +176,7 @@ export const stringFunctions: readonly FunctionSpec[] = [
   s2s('strTrimSuffix', (s, p) => (p !== '' && s.endsWith(p) ? s.slice(0, s.length - p.length) : s)),
   {
     name: 'regexReplace', arity: [3], arityMessage: 'regexReplace expects exactly three arguments', returns: fixed('string'),
-    checkTypes: typed('regexReplace', ['regex', 'string', 'string']),
+    checkTypes: typed('regexReplace', ['regex', 'string', 'string']), signatures: [['regex', 'string', 'string']],
     call: (args) => {
       const re = args[0] as Value
       if (!(re instanceof RegExp)) return funcError(`cannot pass ${goTypeName(typeOf(re))} as first arg to regexReplace, must be regex`)
