@@ -6,6 +6,7 @@
  *
  * env: BENCH_DEFINE_RUNS (default 7).
  */
+import { pathToFileURL } from 'node:url'
 import { parseTickScript } from '../src/interp/parse.js'
 import { emit, log, round } from './lib/procs.js'
 
@@ -60,4 +61,5 @@ function main(): void {
   }
 }
 
-main()
+// run when executed (bench/run.ts), not when another bench imports generateScript
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main()
