@@ -1,0 +1,76 @@
+/**
+ * definePipeline(): a TICKscript (plus the task's type, dbrps and vars) → a checked
+ * PipelineDef. Parse, then the passes — task type, dbrps, evaluation (vars, chains,
+ * properties, arguments, lambdas), edges, node validation — each reporting into one
+ * collector; any problem ⇒ a TickScriptError with all of them, in source order.
+ */
+import { TickScriptError, type TickProblem } from '../errors.js'
+import { parseTickScript } from '../parse.js'
+import { Evaluator, type VarInput } from './evaluate.js'
+import type { Dbrp, DeclaredVar, PipelineDef, PipelineNode, TaskType } from './pipeline-def.js'
+import { checkEdges, checkNodes } from './pipeline-checks.js'
+import { checkDbrps, inferTaskType } from './program-checks.js'
+import type { NodeBuilder } from './values.js'
+
+export interface DefineOptions {
+  readonly type?: TaskType
+  readonly dbrps?: readonly Dbrp[]
+  readonly vars?: Readonly<Record<string, VarInput>>
+  /** skip the dbrp rules (a template is defined without dbrps) */
+  readonly template?: boolean
+  readonly deadman?: { readonly id: string; readonly message: string }
+}
+
+export interface Defined {
+  readonly pipeline: PipelineDef
+  readonly type: TaskType
+  readonly dbrps: readonly Dbrp[]
+  /** every declared var with its type, value (null for a typed declaration) and description */
+  readonly vars: Readonly<Record<string, DeclaredVar>>
+}
+
+export function definePipeline(source: string, opts: DefineOptions = {}): Defined {
+  const program = parseTickScript(source)
+  const problems: TickProblem[] = []
+  const report = (p: TickProblem): void => { problems.push(p) }
+  const type = inferTaskType(program, opts.type, report)
+  const dbrps = opts.template ? [...(opts.dbrps ?? [])] : checkDbrps(program, opts.dbrps, report)
+  const ev = new Evaluator({ type, vars: opts.vars ?? {}, ...(opts.deadman ? { deadman: opts.deadman } : {}) }, report)
+  const result = ev.run(program, type)
+  const edges = checkEdges(result.nodes, report)
+  checkNodes(result.nodes, edges, report)
+  if (problems.length > 0 || type === undefined) {
+    throw new TickScriptError(sortProblems(dedupe(problems)))
+  }
+  const nodes: PipelineNode[] = result.nodes.map((n) => freeze(n, edges.input.get(n) ?? null, edges.output.get(n) ?? null))
+  return {
+    pipeline: { nodes, sources: result.sources.map((s) => s.name) },
+    type, dbrps, vars: result.vars,
+  }
+}
+
+function freeze(n: NodeBuilder, input: PipelineNode['input'], output: PipelineNode['output']): PipelineNode {
+  return {
+    id: n.id, name: n.name, type: n.spec.name, desc: n.spec.desc, spec: n.spec, args: n.args,
+    props: n.props, handlers: n.handlers.map((h) => ({ spec: h.spec, args: h.args, props: h.props, ...(h.loc ? { loc: h.loc } : {}) })),
+    input, output,
+    parents: n.parents.map((p) => p.name), children: n.children.map((c) => c.name),
+    ...(n.loc ? { loc: n.loc } : {}),
+    ...(n.watches ? { watches: n.watches.name } : {}),
+    ...(n.implicit ? { implicit: true } : {}),
+  }
+}
+
+function dedupe(ps: readonly TickProblem[]): TickProblem[] {
+  const seen = new Set<string>()
+  return ps.filter((p) => {
+    const k = `${p.line}:${p.column}:${p.message}`
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+function sortProblems(ps: TickProblem[]): TickProblem[] {
+  return ps.map((p, i) => ({ p, i })).sort((a, b) => a.p.line - b.p.line || a.p.column - b.p.column || a.i - b.i).map((x) => x.p)
+}
