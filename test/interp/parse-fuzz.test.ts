@@ -3,13 +3,14 @@
  * token mutations (insert, delete, replace) of the fixtures. Only two outcomes are allowed:
  * a Program, or a TickScriptError with exactly one problem at an in-range line/column
  * (never another exception, never a hang). A mutant that parses must also format to a
- * fixed point. Seed: TICK_FUZZ_SEED, else fixed; printed so a failure can be replayed.
+ * script with an equal AST, and to a fixed point. Seed: TICK_FUZZ_SEED, else fixed; printed so a failure can be replayed.
  */
 import t from 'tap'
 import { parseTickScript } from '../../src/interp/parse.js'
 import { formatProgram } from '../../src/interp/format.js'
 import { TickScriptError } from '../../src/interp/errors.js'
-import { tickFixtures } from './ast-helpers.js'
+import { stripForRoundTrip, tickFixtures } from './ast-helpers.js'
+import { isDeepStrictEqual } from 'node:util'
 
 const SEED = Number(process.env.TICK_FUZZ_SEED ?? 20261125)
 const MUTANTS = Number(process.env.TICK_FUZZ_MUTANTS ?? 4000)
@@ -58,7 +59,9 @@ function check(t: Failer, src: string, label: string, roundTrip: boolean): Outco
   if (roundTrip) {
     try {
       const once = formatProgram(program)
-      const twice = formatProgram(parseTickScript(once))
+      const reparsed = parseTickScript(once)
+      if (!isDeepStrictEqual(stripForRoundTrip(reparsed), stripForRoundTrip(program))) t.fail(`${label}: formatted script parses to another AST`, { src, once })
+      const twice = formatProgram(reparsed)
       if (once !== twice) t.fail(`${label}: format is not a fixed point`, { src, once, twice })
     } catch (e) {
       t.fail(`${label}: formatted output does not parse: ${String(e)}`, { src })
