@@ -43,6 +43,11 @@ interface Compiled {
   readonly type: ValueType | undefined
   /** A define-time constant (literal or var), for specialisation. */
   readonly constant?: Value
+  /**
+   * Kapacitor's IsDynamic(): references and function calls, and arithmetic over them. Only
+   * an operator whose operands are both non-dynamic is type-checked at define time.
+   */
+  readonly dynamic: boolean
 }
 
 const isExpr = (v: ScopeValue): v is Expr =>
@@ -61,11 +66,11 @@ class Compiler {
 
   problem(loc: Loc, message: string): Compiled {
     this.problems.push(positionProblem(loc.start, message))
-    return { ev: () => { throw new LambdaEvalError(message) }, type: undefined }
+    return { ev: () => { throw new LambdaEvalError(message) }, type: undefined, dynamic: false }
   }
 
   constant(v: Value): Compiled {
-    return { ev: () => v, type: typeOf(v), constant: v }
+    return { ev: () => v, type: typeOf(v), constant: v, dynamic: false }
   }
 
   /**
@@ -93,15 +98,13 @@ class Compiler {
       case 'Unary': {
         const operand = this.compile(e.operand)
         const op = e.op
-        if (operand.type !== undefined && operand.type !== 'missing') {
-          const t = unaryResultType(op, operand.type)
+        const t = operand.type === undefined ? undefined : unaryResultType(op, operand.type)
+        if (!operand.dynamic && operand.type !== undefined) {
           if (t === undefined) return this.problem(e.loc, unaryTypeError(op, operand.type))
           if (operand.constant !== undefined) return this.constant(applyUnary(op, operand.constant))
-          const f = operand.ev
-          return { ev: (p, s) => applyUnary(op, f(p, s)), type: t }
         }
         const f = operand.ev
-        return { ev: (p, s) => applyUnary(op, f(p, s)), type: undefined }
+        return { ev: (p, s) => applyUnary(op, f(p, s)), type: op === '!' ? 'boolean' : t, dynamic: op === '!' ? false : operand.dynamic }
       }
       case 'Binary': return this.binary(e.op, this.compile(e.left, true), this.compile(e.right, true), e.loc)
       case 'Call': return this.call(e.name.name, e.args, e.loc, typed)
@@ -111,7 +114,7 @@ class Compiler {
   }
 
   reference(name: string): Compiled {
-    if (name === 'time') return { ev: (p) => new Instant(p.time), type: 'time' }
+    if (name === 'time') return { ev: (p) => new Instant(p.time), type: 'time', dynamic: true }
     this.references.add(name)
     const missing = new Missing(name)
     const conflict = `cannot have field and tags with same name ${JSON.stringify(name)}`
@@ -125,6 +128,7 @@ class Compiler {
           return Object.hasOwn(p.tags, name) ? (p.tags[name] as string) : missing
         },
         type: undefined,
+        dynamic: true,
       }
     }
     return {
@@ -138,6 +142,7 @@ class Compiler {
         return t !== undefined ? t : missing
       },
       type: undefined,
+      dynamic: true,
     }
   }
 
@@ -160,22 +165,25 @@ class Compiler {
 
   binary(op: BinaryOp, l: Compiled, r: Compiled, loc: Loc): Compiled {
     let type: ValueType | undefined
+    const logicalOrComparison = op === 'AND' || op === 'OR' || op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=' || op === '=~' || op === '!~'
     if (l.type !== undefined && r.type !== undefined) {
       type = binaryResultType(op, l.type, r.type)
-      if (type === undefined) return this.problem(loc, binaryTypeError(op, l.type, r.type))
-    } else if (op === 'AND' || op === 'OR' || op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=' || op === '=~' || op === '!~') {
-      type = 'boolean'
+      if (type === undefined && !l.dynamic && !r.dynamic) return this.problem(loc, binaryTypeError(op, l.type, r.type))
     }
+    if (logicalOrComparison) type = 'boolean'
+    // Kapacitor: a comparison or logical node has a constant type (bool), so it is not dynamic
+    const dynamic = logicalOrComparison ? false : l.dynamic || r.dynamic
     const lf = l.ev
     const rf = r.ev
     if (op === 'AND' || op === 'OR') {
       const isAnd = op === 'AND'
       if (l.type === 'boolean' && r.type === 'boolean') {
         // both sides always give a boolean (or throw): the plain short-circuit
-        return { type, ev: isAnd ? (p, s) => (lf(p, s) === true ? rf(p, s) : false) : (p, s) => (lf(p, s) === true ? true : rf(p, s)) }
+        return { type, dynamic, ev: isAnd ? (p, s) => (lf(p, s) === true ? rf(p, s) : false) : (p, s) => (lf(p, s) === true ? true : rf(p, s)) }
       }
       return {
         type,
+        dynamic,
         ev: (p, s) => {
           const a = lf(p, s)
           if (a === !isAnd) return a // short circuit: false AND …, true OR …
@@ -191,19 +199,19 @@ class Compiler {
     // specialisations for a constant right operand (the common `"field" > 80`, `"tag" =~ /re/`)
     if ((op === '=~' || op === '!~') && rc instanceof RegExp) {
       const want = op === '=~'
-      return { type, ev: (p, s) => { const a = lf(p, s); return typeof a === 'string' ? rc.test(a) === want : applyBinary(op, a, rc) } }
+      return { type, dynamic, ev: (p, s) => { const a = lf(p, s); return typeof a === 'string' ? rc.test(a) === want : applyBinary(op, a, rc) } }
     }
     if ((typeof rc === 'number' || typeof rc === 'bigint') && (op === '<' || op === '<=' || op === '>' || op === '>=' || op === '==' || op === '!=')) {
       const asFloat = Number(rc)
       const asInt = typeof rc === 'bigint' ? rc : undefined
       const cmp = COMPARE[op]
       if (asInt !== undefined) {
-        return { type, ev: (p, s) => { const a = lf(p, s); return typeof a === 'number' ? cmp(a, asFloat) : typeof a === 'bigint' ? cmp(a, asInt) : applyBinary(op, a, rc) } }
+        return { type, dynamic, ev: (p, s) => { const a = lf(p, s); return typeof a === 'number' ? cmp(a, asFloat) : typeof a === 'bigint' ? cmp(a, asInt) : applyBinary(op, a, rc) } }
       }
-      return { type, ev: (p, s) => { const a = lf(p, s); return typeof a === 'number' ? cmp(a, asFloat) : typeof a === 'bigint' ? cmp(Number(a), asFloat) : applyBinary(op, a, rc) } }
+      return { type, dynamic, ev: (p, s) => { const a = lf(p, s); return typeof a === 'number' ? cmp(a, asFloat) : typeof a === 'bigint' ? cmp(Number(a), asFloat) : applyBinary(op, a, rc) } }
     }
     if (l.constant !== undefined && rc !== undefined) return this.constantOrProblem(op, l.constant, rc, loc)
-    return { type, ev: (p, s) => applyBinary(op, lf(p, s), rf(p, s)) }
+    return { type, dynamic, ev: (p, s) => applyBinary(op, lf(p, s), rf(p, s)) }
   }
 
   /** Both sides are define-time constants: fold (int ÷ 0 stays a per-point error, as in Kapacitor). */
@@ -213,7 +221,7 @@ class Compiler {
     } catch (err) {
       if (!(err instanceof LambdaEvalError)) throw err
       const type = binaryResultType(op, typeOf(a), typeOf(b))
-      return { ev: () => applyBinary(op, a, b), type }
+      return { ev: () => applyBinary(op, a, b), type, dynamic: false }
     }
   }
 
@@ -225,11 +233,9 @@ class Compiler {
     }
     const args = argExprs.map((a) => this.compile(a, true))
     if (!spec.arity.includes(args.length)) return this.problem(loc, `error calling ${JSON.stringify(name)}: ${spec.arityMessage}`)
-    const types = args.map((a) => a.type)
-    const refused = spec.checkTypes?.(types)
-    if (refused !== undefined) return this.problem(loc, `error calling ${JSON.stringify(name)}: ${refused}`)
-    const type = spec.returns(types)
-    return { ev: this.callEv(spec, args.map((a) => a.ev), typed ? argExprs.map(exprText) : undefined), type }
+    // argument types are checked per point, as Kapacitor does (a function call is always dynamic there)
+    const type = spec.returns(args.map((a) => a.type))
+    return { ev: this.callEv(spec, args.map((a) => a.ev), typed ? argExprs.map(exprText) : undefined), type, dynamic: true }
   }
 
   /** `argTexts` is given when the call is type-checked against its signatures first (see compile's `typed`). */

@@ -17,11 +17,6 @@ export interface FunctionSpec<S = unknown> {
   readonly arity: readonly number[]
   /** Kapacitor's own message for a wrong argument count. */
   readonly arityMessage: string
-  /**
-   * Static check of argument types known at define time (undefined = only known per point):
-   * the message for the first refused argument, or undefined.
-   */
-  readonly checkTypes?: (types: readonly (ValueType | undefined)[]) => string | undefined
   /** The result type when it is known from the argument types. */
   readonly returns: (types: readonly (ValueType | undefined)[]) => ValueType | undefined
   /**

@@ -1,7 +1,7 @@
 /** Conversion functions: bool, int, float, string, duration (Kapacitor's functions.go). */
 import { formatInfluxDuration, parseInfluxDuration } from './durations.js'
 import { exactlyMessage, fixed, formatFloatF, funcError, goFloatV, goTypeName, type FunctionSpec } from './function-spec.js'
-import { Duration, floatToInt64, typeOf, type Value, type ValueType } from './values.js'
+import { Duration, floatToInt64, typeOf, type Value } from './values.js'
 
 const TRUE_TEXT = new Set(['1', 't', 'T', 'TRUE', 'true', 'True'])
 const FALSE_TEXT = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False'])
@@ -28,16 +28,9 @@ function parseFloat64(s: string): number {
   return v
 }
 
-const oneOf = (name: string, accepted: readonly ValueType[], verb: string) =>
-  (types: readonly (ValueType | undefined)[]): string | undefined => {
-    const t = types[0]
-    return t !== undefined && !accepted.includes(t) ? `cannot convert ${goTypeName(t)} to ${verb}` : undefined
-  }
-
 export const conversionFunctions: readonly FunctionSpec[] = [
   {
     name: 'bool', arity: [1], signatures: [['boolean'], ['string'], ['int'], ['float']], arityMessage: exactlyMessage('bool', 1), returns: fixed('boolean'),
-    checkTypes: oneOf('bool', ['boolean', 'string', 'int', 'float'], 'boolean'),
     call([a]) {
       switch (typeof a) {
         case 'boolean': return a
@@ -56,7 +49,6 @@ export const conversionFunctions: readonly FunctionSpec[] = [
   },
   {
     name: 'int', arity: [1], signatures: [['boolean'], ['string'], ['int'], ['float']], arityMessage: exactlyMessage('int', 1), returns: fixed('int'),
-    checkTypes: oneOf('int', ['int', 'float', 'string', 'boolean', 'duration'], 'integer'),
     call([a]) {
       switch (typeof a) {
         case 'bigint': return a
@@ -71,7 +63,6 @@ export const conversionFunctions: readonly FunctionSpec[] = [
   },
   {
     name: 'float', arity: [1], signatures: [['boolean'], ['string'], ['int'], ['float']], arityMessage: exactlyMessage('float', 1), returns: fixed('float'),
-    checkTypes: oneOf('float', ['int', 'float', 'string', 'boolean'], 'float'),
     call([a]) {
       switch (typeof a) {
         case 'bigint': return Number(a)
@@ -84,7 +75,6 @@ export const conversionFunctions: readonly FunctionSpec[] = [
   },
   {
     name: 'string', arity: [1], signatures: [['boolean'], ['string'], ['int'], ['float'], ['duration']], arityMessage: exactlyMessage('string', 1), returns: fixed('string'),
-    checkTypes: oneOf('string', ['int', 'float', 'string', 'boolean', 'duration'], 'string'),
     call([a]) {
       switch (typeof a) {
         case 'bigint': return a.toString()
@@ -101,14 +91,6 @@ export const conversionFunctions: readonly FunctionSpec[] = [
     name: 'duration', arity: [1, 2], signatures: [['duration'], ['int', 'duration'], ['float', 'duration'], ['string', 'duration']],
     arityMessage: 'duration expects one or two arguments duration(value, unit) where unit is optional depending on the type of value.',
     returns: fixed('duration'),
-    checkTypes: (types) => {
-      const t = types[0]
-      if (t !== undefined && !['duration', 'int', 'float', 'string'].includes(t)) return `cannot convert ${goTypeName(t)} to duration`
-      const u = types[1]
-      if ((t === 'int' || t === 'float') && types.length !== 2) return 'duration expects unit argument for int and float values'
-      if (u !== undefined && u !== 'duration' && (t === 'int' || t === 'float')) return `invalid duration unit type: ${goTypeName(u)}`
-      return undefined
-    },
     call(args) {
       const a = args[0] as Value
       const unit = (): bigint => {

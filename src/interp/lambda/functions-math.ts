@@ -1,7 +1,7 @@
 /** Math functions: float arguments only (Kapacitor refuses ints: wrap them in float()). */
 import { exactlyMessage, fixed, funcError, goTypeName, type FunctionSpec } from './function-spec.js'
 import { erf, erfc, gamma, goPow, jn, logb, pow10, yn } from './special-math.js'
-import { typeOf, type Value, type ValueType } from './values.js'
+import { typeOf, type Value } from './values.js'
 
 const ONE: Record<string, (x: number) => number> = {
   abs: Math.abs, acos: Math.acos, acosh: Math.acosh, asin: Math.asin, asinh: Math.asinh, atan: Math.atan,
@@ -18,25 +18,13 @@ const TWO: Record<string, (x: number, y: number) => number> = {
 const floatArg = (name: string, v: Value): number =>
   typeof v === 'number' ? v : funcError(`cannot pass ${goTypeName(typeOf(v))} to ${name}, must be float64`)
 
-function allOf(name: string, want: ValueType, msg: (t: ValueType, i: number) => string) {
-  return (types: readonly (ValueType | undefined)[]): string | undefined => {
-    for (let i = 0; i < types.length; i++) {
-      const t = types[i]
-      if (t !== undefined && t !== want) return msg(t, i)
-    }
-    return undefined
-  }
-}
-
 const one: readonly FunctionSpec[] = Object.entries(ONE).map(([name, f]) => ({
   name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('float'), signatures: [['float']],
-  checkTypes: allOf(name, 'float', (t) => `cannot pass ${goTypeName(t)} to ${name}, must be float64`),
   call: ([a]) => f(floatArg(name, a as Value)),
 }))
 
 const two: readonly FunctionSpec[] = Object.entries(TWO).map(([name, f]) => ({
   name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('float'), signatures: [['float', 'float']],
-  checkTypes: allOf(name, 'float', (t) => `cannot pass ${goTypeName(t)} to ${name}, must be float64`),
   call: ([a, b]) => f(floatArg(name, a as Value), floatArg(name, b as Value)),
 }))
 
@@ -45,11 +33,6 @@ const order = (v: bigint): number => Number(v)
 
 const ifFns: readonly FunctionSpec[] = (['jn', 'yn'] as const).map((name) => ({
   name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('float'), signatures: [['int', 'float']],
-  checkTypes: (types) => {
-    if (types[0] !== undefined && types[0] !== 'int') return `cannot pass ${goTypeName(types[0])} to ${name} as first arg, must be int64`
-    if (types[1] !== undefined && types[1] !== 'float') return `cannot pass ${goTypeName(types[1])} to ${name} as second arg, must be float64`
-    return undefined
-  },
   call: ([a, b]) => {
     if (typeof a !== 'bigint') return funcError(`cannot pass ${goTypeName(typeOf(a as Value))} to ${name} as first arg, must be int64`)
     if (typeof b !== 'number') return funcError(`cannot pass ${goTypeName(typeOf(b as Value))} to ${name} as second arg, must be float64`)
@@ -64,7 +47,6 @@ export const mathFunctions: readonly FunctionSpec[] = [
   {
     // Kapacitor's own (mis)message for pow10's arity is "expects exactly two arguments"
     name: 'pow10', arity: [1], arityMessage: 'pow10 expects exactly two arguments', returns: fixed('float'), signatures: [['int']],
-    checkTypes: allOf('pow10', 'int', (t) => `cannot pass ${goTypeName(t)} to pow10, must be int64`),
     call: ([a]) => typeof a === 'bigint' ? pow10(order(a)) : funcError(`cannot pass ${goTypeName(typeOf(a as Value))} to pow10, must be int64`),
   },
 ]

@@ -33,7 +33,6 @@ export function civilUTC(ns: bigint): Civil {
 
 const timeFn = (name: string, get: (c: Civil) => number): FunctionSpec => ({
   name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('int'), signatures: [['time']],
-  checkTypes: (types) => (types[0] !== undefined && types[0] !== 'time' ? `cannot convert ${goTypeName(types[0])} to time.Time` : undefined),
   call: ([a]) => a instanceof Instant ? BigInt(get(civilUTC(a.ns))) : funcError(`cannot convert ${goTypeName(typeOf(a as Value))} to time.Time`),
 })
 
@@ -67,7 +66,6 @@ export const miscFunctions: readonly FunctionSpec[] = [
   timeFn('year', (c) => c.year),
   {
     name: 'unixNano', arity: [1], arityMessage: exactlyMessage('unixNano', 1), returns: fixed('int'), signatures: [['time']],
-    checkTypes: (types) => (types[0] !== undefined && types[0] !== 'time' ? `cannot convert ${goTypeName(types[0])} to time.Time` : undefined),
     call: ([a]) => a instanceof Instant ? a.ns : funcError(`cannot convert ${goTypeName(typeOf(a as Value))} to time.Time`),
   },
   {
@@ -76,7 +74,6 @@ export const miscFunctions: readonly FunctionSpec[] = [
   },
   {
     name: 'humanBytes', arity: [1], arityMessage: exactlyMessage('humanBytes', 1), returns: fixed('string'), signatures: [['float'], ['int']],
-    checkTypes: (types) => (types[0] !== undefined && types[0] !== 'int' && types[0] !== 'float' ? `cannot convert ${goTypeName(types[0])} to humanBytes` : undefined),
     call: ([a]) => {
       if (typeof a === 'bigint') return humanBytes(BigInt.asUintN(64, a))
       if (typeof a === 'number') return humanBytes(toUint64(a))
@@ -92,13 +89,6 @@ export const miscFunctions: readonly FunctionSpec[] = [
     name: 'if', arity: [3], arityMessage: 'if expects exactly three arguments',
     signatures: (['float', 'int', 'string', 'boolean', 'regex', 'time', 'duration'] as const).map((t) => ['boolean', t, t]),
     returns: (types) => sameType(types[1], types[2]),
-    checkTypes: (types) => {
-      if (types[0] !== undefined && types[0] !== 'boolean') return `first argument to if must be a condition with type of bool - got ${goTypeName(types[0])}`
-      if (types[1] !== undefined && types[2] !== undefined && types[1] !== types[2]) {
-        return `Different return types are not supported - second argument is ${goTypeName(types[1])} and third argument is ${goTypeName(types[2])}`
-      }
-      return undefined
-    },
     call: ([c, a, b]) => {
       if (typeof c !== 'boolean') return funcError(`first argument to if must be a condition with type of bool - got ${goTypeName(typeOf(c as Value))}`)
       const ta = typeOf(a as Value)

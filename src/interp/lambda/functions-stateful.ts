@@ -10,7 +10,6 @@ interface SpreadState { min: number; max: number }
 
 const sigma: FunctionSpec<SigmaState> = {
   name: 'sigma', arity: [1], arityMessage: exactlyMessage('sigma', 1), returns: fixed('float'), signatures: [['float']],
-  checkTypes: (types) => (types[0] !== undefined && types[0] !== 'float' ? 'value is not a float' : undefined),
   newState: () => ({ mean: 0, m2: 0, n: 0 }),
   call([a], s) {
     if (typeof a !== 'number') return funcError('value is not a float')
@@ -35,7 +34,6 @@ const count: FunctionSpec<CountState> = {
 
 const spread: FunctionSpec<SpreadState> = {
   name: 'spread', arity: [1], arityMessage: exactlyMessage('spread', 1), returns: fixed('float'), signatures: [['float']],
-  checkTypes: (types) => (types[0] !== undefined && types[0] !== 'float' ? 'value is not a float' : undefined),
   newState: () => ({ min: Infinity, max: -Infinity }),
   call([a], s) {
     if (typeof a !== 'number') return funcError('value is not a float')
@@ -50,7 +48,6 @@ const TWO_63 = 2 ** 63
 /** rand([n]): a non-negative int64 (Go's rand.Int63), or in [0, n) with n (rand.Int63n). */
 const rand: FunctionSpec = {
   name: 'rand', arity: [0, 1], arityMessage: 'rand expects zero or one argument', returns: fixed('int'), signatures: [[], ['int']],
-  checkTypes: (types) => (types[0] !== undefined && types[0] !== 'int' ? 'rand expects an int argument' : undefined),
   call(args, _s, ctx) {
     if (args.length === 0) return BigInt(Math.floor(ctx.random() * TWO_63)) & ((1n << 63n) - 1n)
     const n = args[0]

@@ -4,7 +4,7 @@
  */
 import { exactlyMessage, fixed, funcError, goTypeName, type FunctionSpec } from './function-spec.js'
 import { replaceAllGo } from './regex.js'
-import { typeOf, type Value, type ValueType } from './values.js'
+import { typeOf, type Value } from './values.js'
 
 const ORDINAL = ['first', 'second', 'third', 'fourth']
 
@@ -15,16 +15,6 @@ const byteIndex = (s: string, i: number): number => (i <= 0 ? i : byteLen(s.slic
 function str(name: string, args: readonly Value[], i: number): string {
   const a = args[i] as Value
   return typeof a === 'string' ? a : funcError(`cannot pass ${goTypeName(typeOf(a))} as ${ORDINAL[i]} arg to ${name}, must be string`)
-}
-
-function typed(name: string, want: readonly ValueType[], suffix: (t: ValueType) => string = () => 'string') {
-  return (types: readonly (ValueType | undefined)[]): string | undefined => {
-    for (let i = 0; i < types.length && i < want.length; i++) {
-      const t = types[i]
-      if (t !== undefined && t !== want[i]) return `cannot pass ${goTypeName(t)} as ${ORDINAL[i]} arg to ${name}, must be ${want[i] === 'int' ? 'int' : want[i] === 'regex' ? 'regex' : suffix(t)}`
-    }
-    return undefined
-  }
 }
 
 const runes = (s: string): string[] => Array.from(s)
@@ -111,19 +101,19 @@ function trimRight(s: string, cutset: string): string {
 const GO_SPACE = /^[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+|[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+$/g
 
 const s2b = (name: string, f: (a: string, b: string) => boolean): FunctionSpec => ({
-  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('boolean'), checkTypes: typed(name, ['string', 'string']), signatures: [['string', 'string']],
+  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('boolean'), signatures: [['string', 'string']],
   call: (args) => f(str(name, args, 0), str(name, args, 1)),
 })
 const s2i = (name: string, f: (a: string, b: string) => number): FunctionSpec => ({
-  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('int'), checkTypes: typed(name, ['string', 'string']), signatures: [['string', 'string']],
+  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('int'), signatures: [['string', 'string']],
   call: (args) => BigInt(f(str(name, args, 0), str(name, args, 1))),
 })
 const s2s = (name: string, f: (a: string, b: string) => string): FunctionSpec => ({
-  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('string'), checkTypes: typed(name, ['string', 'string']), signatures: [['string', 'string']],
+  name, arity: [2], arityMessage: exactlyMessage(name, 2), returns: fixed('string'), signatures: [['string', 'string']],
   call: (args) => f(str(name, args, 0), str(name, args, 1)),
 })
 const s1s = (name: string, f: (a: string) => string): FunctionSpec => ({
-  name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('string'), checkTypes: typed(name, ['string']), signatures: [['string']],
+  name, arity: [1], arityMessage: exactlyMessage(name, 1), returns: fixed('string'), signatures: [['string']],
   call: (args) => f(str(name, args, 0)),
 })
 
@@ -143,17 +133,15 @@ export const stringFunctions: readonly FunctionSpec[] = [
   s2i('strLastIndex', (s, sub) => byteIndex(s, s.lastIndexOf(sub))),
   s2i('strLastIndexAny', lastIndexAny),
   {
-    name: 'strLength', arity: [1], arityMessage: exactlyMessage('strLength', 1), returns: fixed('int'), checkTypes: typed('strLength', ['string']), signatures: [['string']],
+    name: 'strLength', arity: [1], arityMessage: exactlyMessage('strLength', 1), returns: fixed('int'), signatures: [['string']],
     call: (args) => BigInt(byteLen(str('strLength', args, 0))),
   },
   {
-    name: 'strReplace', arity: [4], arityMessage: 'strReplace expects exactly four arguments', returns: fixed('string'),
-    checkTypes: typed('strReplace', ['string', 'string', 'string', 'int']), signatures: [['string', 'string', 'string', 'int']],
+    name: 'strReplace', arity: [4], arityMessage: 'strReplace expects exactly four arguments', returns: fixed('string'), signatures: [['string', 'string', 'string', 'int']],
     call: (args) => replace(str('strReplace', args, 0), str('strReplace', args, 1), str('strReplace', args, 2), Number(intArg('strReplace', args, 3))),
   },
   {
-    name: 'strSubstring', arity: [3], arityMessage: 'strSubstring expects exactly three arguments', returns: fixed('string'),
-    checkTypes: typed('strSubstring', ['string', 'int', 'int']), signatures: [['string', 'int', 'int']],
+    name: 'strSubstring', arity: [3], arityMessage: 'strSubstring expects exactly three arguments', returns: fixed('string'), signatures: [['string', 'int', 'int']],
     call: (args) => {
       const s = str('strSubstring', args, 0)
       const start = intArg('strSubstring', args, 1)
@@ -175,8 +163,7 @@ export const stringFunctions: readonly FunctionSpec[] = [
   s1s('strTrimSpace', (s) => s.replace(GO_SPACE, '')),
   s2s('strTrimSuffix', (s, p) => (p !== '' && s.endsWith(p) ? s.slice(0, s.length - p.length) : s)),
   {
-    name: 'regexReplace', arity: [3], arityMessage: 'regexReplace expects exactly three arguments', returns: fixed('string'),
-    checkTypes: typed('regexReplace', ['regex', 'string', 'string']), signatures: [['regex', 'string', 'string']],
+    name: 'regexReplace', arity: [3], arityMessage: 'regexReplace expects exactly three arguments', returns: fixed('string'), signatures: [['regex', 'string', 'string']],
     call: (args) => {
       const re = args[0] as Value
       if (!(re instanceof RegExp)) return funcError(`cannot pass ${goTypeName(typeOf(re))} as first arg to regexReplace, must be regex`)

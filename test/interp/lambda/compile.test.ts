@@ -46,11 +46,15 @@ t.test('bare identifiers take the var values (substituted at compile time)', asy
 })
 
 t.test('define-time problems are located and collected', async (t) => {
-  const probs = checkLambda(parseLambdaExpr('"a" > 1 AND\n  foo("x") OR\n  abs(1)'))
-  t.same(probs.map((p) => [p.line, p.message]), [
-    [2, 'undefined function: "foo"'],
-    [3, 'error calling "abs": cannot pass int64 to abs, must be float64'],
+  const probs = checkLambda(parseLambdaExpr('"a" > 1 AND\n  foo("x") OR\n  abs() OR\n  (1 + 1.0) > 2'))
+  t.same(probs.map((p) => [p.line, p.column, p.message]), [
+    [2, 3, 'undefined function: "foo"'],
+    [3, 3, 'error calling "abs": abs expects exactly one argument'],
+    [4, 4, 'mismatched type to binary operator. got int + float. see bool(), int(), float(), string(), duration()'],
   ])
+  t.same(checkLambda(parseLambdaExpr('abs(1) > 1.0 OR strLength("s") + 1.0 > 1.0')), [], 'function calls are dynamic: argument and result types are checked per point, as Kapacitor does')
+  t.same(checkLambda(parseLambdaExpr('("x" > 1) + 1')).map((p) => p.message), ['invalid math operator + for type boolean'], 'a comparison has a constant type')
+  t.equal(ev('FALSE AND abs(1) > 0.0'), false, 'never evaluated, so never refused')
   t.same(checkLambda(parseLambdaExpr('strLength()')).map((p) => p.message), ['error calling "strLength": strLength expects exactly one argument'])
   t.same(checkLambda(parseLambdaExpr('"x" =~ /(?<=a)b[/')).length, 1, 'a bad regex')
   t.throws(() => compileLambda(call('nope')), TickScriptError)

@@ -29,7 +29,7 @@ t.test('sigma(): |x − running mean| / running stddev, 0 until two samples or z
   const z = c.newState()
   t.same([c.eval(point({ v: 5 }), z), c.eval(point({ v: 5 }), z)], [0, 0], 'zero variance')
   t.throws(() => c.eval(point({ v: 5n }), z), new LambdaEvalError('error calling "sigma": value is not a float'))
-  t.equal(ev('sigma(1)'), 'problem: error calling "sigma": value is not a float')
+  t.equal(ev('sigma(1)'), 'error: error calling "sigma": value is not a float')
 })
 
 t.test('spread(): running max − min', async (t) => {
@@ -68,5 +68,5 @@ t.test('rand([n]) draws from the state source', async (t) => {
   const v = r.eval(point(), r.newState({ random: () => 0.5 })) as bigint
   t.equal(v, 2n ** 62n)
   t.equal(ev('rand(0)'), 'error: error calling "rand": invalid argument to rand: n must be > 0')
-  t.equal(ev('rand(1.0)'), 'problem: error calling "rand": rand expects an int argument')
+  t.equal(ev('rand(1.0)'), 'error: error calling "rand": rand expects an int argument')
 })
