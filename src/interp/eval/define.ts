@@ -33,9 +33,10 @@ export function definePipeline(source: string, opts: DefineOptions = {}): Define
   const program = parseTickScript(source)
   const problems: TickProblem[] = []
   const report = (p: TickProblem): void => { problems.push(p) }
-  const type = inferTaskType(program, opts.type, report)
+  const { type, conflict } = inferTaskType(program, opts.type, report)
   const dbrps = opts.template ? [...(opts.dbrps ?? [])] : checkDbrps(program, opts.dbrps, report)
   const ev = new Evaluator({ type, vars: opts.vars ?? {}, ...(opts.deadman ? { deadman: opts.deadman } : {}) }, report)
+  ev.rootsConflict = conflict
   const result = ev.run(program, type)
   const edges = checkEdges(result.nodes, report)
   checkNodes(result.nodes, edges, report)

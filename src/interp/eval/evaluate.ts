@@ -63,6 +63,9 @@ export class Evaluator {
     return POISON
   }
 
+  /** set when the script mixes `stream` and `batch` roots (reported by the task type check) */
+  rootsConflict = false
+
   run(p: Program, taskType: TaskType | undefined): EvalResult {
     // the root of the task type is node 0; the other root name is undefined (Kapacitor's scope)
     if (taskType) this.scope.set(taskType, { type: 'node', node: this.newNode(nodeSpec(taskType)!, [], [], undefined) })
@@ -205,6 +208,12 @@ export class Evaluator {
   private ident(name: string, loc: Loc): Val {
     const v = this.scope.get(name)
     if (v) return v
+    // the other root of a script whose task type is already refused: no second problem
+    if (this.rootsConflict && nodeSpec(name)?.wants === 'none') return POISON
+    return this.undefinedName(name, loc)
+  }
+
+  private undefinedName(name: string, loc: Loc): Val {
     const names = [...this.scope.keys(), 'time'].sort()
     const s = suggest(name, names)
     return this.problem(loc, `name ${JSON.stringify(name)} is undefined. Names in scope: ${names.join(',')}${s ? `; did you mean ${JSON.stringify(s)}?` : ''}`)
@@ -224,16 +233,42 @@ export class Evaluator {
   /** A lambda: vars inlined (Kapacitor's resolveIdents), then checked by the lambda compiler. */
   private lambda(e: Lambda): Val {
     const lambda = inlineVars(e, this.lookup) as Lambda
-    const problems = checkLambda(lambda.body, this.lambdaScope())
+    const problems = this.checkLambdaBody(lambda.body)
+    return problems > 0 ? POISON : { type: 'lambda', lambda }
+  }
+
+  /** The lambda compiler's define-time checks; an undefined name is reported with the whole scope and a suggestion. */
+  private checkLambdaBody(body: Expr): number {
+    const undefinedAt = new Set<string>()
+    let poisoned = false
+    const walk = (x: Expr): void => {
+      switch (x.kind) {
+        case 'Ident': {
+          const v = this.scope.get(x.name)
+          if (v === undefined) { undefinedAt.add(`${x.loc.start.line}:${x.loc.start.column}`); this.undefinedName(x.name, x.loc) }
+          else if (v.type === 'poison') poisoned = true
+          break
+        }
+        case 'Lambda': walk(x.body); break
+        case 'Unary': walk(x.operand); break
+        case 'Binary': walk(x.left); walk(x.right); break
+        case 'Call': x.args.forEach(walk); break
+        case 'List': x.items.forEach(walk); break
+        default: break
+      }
+    }
+    walk(body)
+    // a var whose problem is already reported: no further check of this lambda
+    if (poisoned) return 1 + undefinedAt.size
+    const problems = checkLambda(body, this.lambdaScope()).filter((p) => !undefinedAt.has(`${p.line}:${p.column}`))
     for (const p of problems) this.report(p)
-    return problems.length > 0 ? POISON : { type: 'lambda', lambda }
+    return problems.length + undefinedAt.size
   }
 
   /** A unary/binary expression outside a lambda: evaluated now, as Kapacitor does with an empty point. */
   private constantExpr(e: Expr): Val {
     const inlined = inlineVars(e, this.lookup)
-    const problems = checkLambda(inlined, this.lambdaScope())
-    if (problems.length > 0) { for (const p of problems) this.report(p); return POISON }
+    if (this.checkLambdaBody(inlined) > 0) return POISON
     try {
       const v = compileLambda(inlined).eval({ name: '', tags: {}, fields: {}, time: 0n }, compileLambda(inlined).newState())
       return fromValue(v) ?? this.problem(e.loc, `invalid expression outside a lambda`)
@@ -382,7 +417,9 @@ export class Evaluator {
       }
     }
     ;(c.args ?? []).forEach((a) => this.expr(a))
-    return this.unknown(c, node, [...memberNames(node.spec, node.current?.spec), ...chainingMethodsOn(node.spec).map((s) => s.name)])
+    // an unknown property: reported, and the chain goes on from the same node
+    this.unknown(c, node, [...memberNames(node.spec, node.current?.spec), ...chainingMethodsOn(node.spec).map((s) => s.name)])
+    return { type: 'node', node }
   }
 
   private udfChain(c: Chain, node: NodeBuilder): Val {

@@ -17,7 +17,7 @@ function rootIdent(e: Expr): { name: string; line: number; column: number } | un
  * taskTypeFromProgram: every top-level chain (or chain declared by a var) rooted at
  * `stream` or `batch` must agree. A given `type` must agree with the script's.
  */
-export function inferTaskType(p: Program, given: TaskType | undefined, report: (p: TickProblem) => void): TaskType | undefined {
+export function inferTaskType(p: Program, given: TaskType | undefined, report: (p: TickProblem) => void): { type: TaskType | undefined; conflict: boolean } {
   const roots: { name: TaskType; line: number; column: number }[] = []
   for (const s of p.statements) {
     const e = s.kind === 'VarDecl' ? s.value : s.kind === 'ExprStatement' ? s.expr : undefined
@@ -27,19 +27,19 @@ export function inferTaskType(p: Program, given: TaskType | undefined, report: (
   }
   const first = roots[0]
   if (!first) {
-    if (given) return given
+    if (given) return { type: given, conflict: false }
     report({ line: p.loc.start.line, column: p.loc.start.column, message: 'invalid task type' })
-    return undefined
+    return { type: undefined, conflict: false }
   }
   const other = roots.find((r) => r.name !== first.name)
   if (other) {
     report({ line: other.line, column: other.column, message: 'invalid task type' })
-    return first.name
+    return { type: first.name, conflict: true }
   }
   if (given && given !== first.name) {
     report({ line: first.line, column: first.column, message: 'invalid task type' })
   }
-  return first.name
+  return { type: first.name, conflict: false }
 }
 
 /** dbrpsFromProgram plus the rules of task creation: not both, at least one. */
