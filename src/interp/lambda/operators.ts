@@ -68,6 +68,7 @@ function fail(op: BinaryOp, a: Value, b: Value): never {
 }
 
 const DIV_ZERO = 'integer divide by zero'
+const HIGH = /[\uD800-\uFFFF]/
 
 /** Evaluates a binary operator on two already-evaluated values (AND/OR short-circuit in compile.ts). */
 export function applyBinary(op: BinaryOp, a: Value, b: Value): Value {
@@ -88,7 +89,11 @@ export function applyBinary(op: BinaryOp, a: Value, b: Value): Value {
     case '<': case '<=': case '>': case '>=': {
       let x: number | bigint | string | undefined
       let y: number | bigint | string | undefined
-      if (ta === tb && (ta === 'string' || ta === 'number' || ta === 'bigint')) { x = a as string; y = b as string }
+      if (ta === 'string' && tb === 'string' && (HIGH.test(a as string) || HIGH.test(b as string))) {
+        // Go compares UTF-8 bytes; UTF-16 order differs only around surrogates
+        x = Buffer.compare(Buffer.from(a as string, 'utf8'), Buffer.from(b as string, 'utf8'))
+        y = 0
+      } else if (ta === tb && (ta === 'string' || ta === 'number' || ta === 'bigint')) { x = a as string; y = b as string }
       else if (ta === 'bigint' && tb === 'number') { x = Number(a); y = b as number }
       else if (ta === 'number' && tb === 'bigint') { x = a as number; y = Number(b) }
       else if (a instanceof Duration && b instanceof Duration) { x = a.ns; y = b.ns }

@@ -98,3 +98,10 @@ t.test('AND/OR short-circuit', async (t) => {
   t.equal(ev('TRUE OR "missing" > 1'), true)
   t.equal(ev('TRUE AND "missing" > 1'), 'error: left reference value "missing" is missing value')
 })
+
+t.test('strings compare as UTF-8 bytes, as Go does', async (t) => {
+  // U+FF61 (EF BD A1) < U+1F600 (F0 9F 98 80) in UTF-8, but not in UTF-16 (FF61 > D83D)
+  t.equal(ev('"a" < "b"', point({}, { a: '\uFF61', b: '\u{1F600}' })), true)
+  t.equal(ev('"a" > "b"', point({}, { a: 'b', b: 'a' })), true)
+  t.equal(ev('"a" <= "b"', point({}, { a: 'x\u00e9', b: 'x\u00e9' })), true)
+})
