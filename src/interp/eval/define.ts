@@ -16,7 +16,10 @@ export interface DefineOptions {
   readonly type?: TaskType
   readonly dbrps?: readonly Dbrp[]
   readonly vars?: Readonly<Record<string, VarInput>>
-  /** skip the dbrp rules (a template is defined without dbrps) */
+  /**
+   * a template: no dbrp rules, and typed vars without a value are zero-filled (Kapacitor
+   * evaluates templates that way to list their vars)
+   */
   readonly template?: boolean
   readonly deadman?: { readonly id: string; readonly message: string }
 }
@@ -35,7 +38,7 @@ export function definePipeline(source: string, opts: DefineOptions = {}): Define
   const report = (p: TickProblem): void => { problems.push(p) }
   const { type, conflict } = inferTaskType(program, opts.type, report)
   const dbrps = opts.template ? [...(opts.dbrps ?? [])] : checkDbrps(program, opts.dbrps, report)
-  const ev = new Evaluator({ type, vars: opts.vars ?? {}, ...(opts.deadman ? { deadman: opts.deadman } : {}) }, report)
+  const ev = new Evaluator({ type, vars: opts.vars ?? {}, ignoreMissingVars: opts.template ?? false, ...(opts.deadman ? { deadman: opts.deadman } : {}) }, report)
   ev.rootsConflict = conflict
   const result = ev.run(program, type)
   const edges = checkEdges(result.nodes, report)
@@ -74,4 +77,19 @@ function dedupe(ps: readonly TickProblem[]): TickProblem[] {
 
 function sortProblems(ps: TickProblem[]): TickProblem[] {
   return ps.map((p, i) => ({ p, i })).sort((a, b) => a.p.line - b.p.line || a.p.column - b.p.column || a.i - b.i).map((x) => x.p)
+}
+
+/**
+ * The checks Kapacitor makes only when a task starts (enable, replay): each spec's
+ * validateAtStart(), e.g. a batch query's every/cron. Returns the located problems.
+ */
+export function checkAtStart(p: PipelineDef): TickProblem[] {
+  const problems: TickProblem[] = []
+  for (const n of p.nodes) {
+    n.spec.validateAtStart?.(n, (message, loc) => {
+      const at = (loc ?? n.loc)?.start
+      problems.push({ line: at?.line ?? 1, column: at?.column ?? 1, message })
+    })
+  }
+  return problems
 }

@@ -29,6 +29,8 @@ export interface VarInput { readonly type: string; readonly value: unknown }
 export interface EvalOptions {
   readonly type: TaskType | undefined
   readonly vars: Readonly<Record<string, VarInput>>
+  /** typed vars without a value get a zero value instead of a problem (templates) */
+  readonly ignoreMissingVars?: boolean
   /** deadman alert id/message templates ([deadman] config); NODE_NAME and INTERVAL are replaced */
   readonly deadman?: { readonly id: string; readonly message: string }
 }
@@ -113,6 +115,11 @@ export class Evaluator {
     if (this.redefined(name, s.name.loc)) return
     this.vars[name] = { type: s.varType, value: null, description: s.comment ?? '' }
     const given = this.opts.vars[name]
+    if (!given && this.opts.ignoreMissingVars) {
+      // a template listing its vars: Kapacitor's ast.ZeroValue (no value for lambda/list/star)
+      this.scope.set(name, zeroValue(s.varType))
+      return
+    }
     if (!given) {
       this.problem(s.name.loc, `missing value for var ${JSON.stringify(name)}.`)
       this.scope.set(name, POISON)
@@ -549,6 +556,18 @@ export class Evaluator {
     this.nodes.push(node)
     if (parents.length === 0) this.sources.push(node)
     return node
+  }
+}
+
+function zeroValue(t: VarType): Val {
+  switch (t) {
+    case 'int': return { type: 'int', value: 0n }
+    case 'float': return { type: 'float', value: 0 }
+    case 'string': return { type: 'string', value: '' }
+    case 'bool': return { type: 'bool', value: false }
+    case 'duration': return { type: 'duration', ns: 0n }
+    case 'regex': return { type: 'regex', source: '' }
+    case 'lambda': case 'list': case 'star': return POISON
   }
 }
 

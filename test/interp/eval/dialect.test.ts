@@ -38,3 +38,10 @@ t.test('dialect details', async (t) => {
   t.ok(p.nodes[1]!.implicit, 'the from() of stream.window() is implicit')
   t.throws(() => definePipeline('stream|from()|groupBy("dc")', opts), /double quotes/, 'Kapacitor syntax keeps its double-quote check')
 })
+
+t.test('a bare .name reads a property value', async (t) => {
+  const d = definePipeline("var w = stream|from()|window().period(10s)\nvar p = w.period\nvar e = w.every\nstream|from()|window().period(p).every(e)", opts)
+  const win = d.pipeline.nodes.find((n) => n.name === 'window4')!
+  t.same(win.props.get('period')?.[0]?.args[0], { type: 'duration', ns: 10_000_000_000n })
+  t.same(win.props.get('every')?.[0]?.args[0], { type: 'duration', ns: 0n }, 'the default when never set')
+})

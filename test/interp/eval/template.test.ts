@@ -74,3 +74,12 @@ t.test('var values: conversions and bad values', async (t) => {
   t.throws(() => definePipeline('var i int\nstream|from()', { dbrps, vars: { i: { type: 'int', value: 'x' } } }), /line 1 char 5: invalid value supplied for i: want int, got "x"/)
   t.throws(() => definePipeline('var l lambda\nstream|from()', { dbrps, vars: { l: { type: 'lambda', value: '"a" >' } } }), /line 1 char 5: invalid lambda supplied for l/)
 })
+
+t.test('a template (no vars) is defined with zero values, listing its vars', async (t) => {
+  const d = definePipeline(SCRIPT, { template: true })
+  t.same(Object.keys(d.vars), ['measurement', 'where_filter', 'field', 'warn', 'window', 'groups', 'limit'])
+  t.same(d.dbrps, [])
+  const alert = pipelineJSON(d.pipeline).nodes[4]!['properties'] as Record<string, unknown>
+  t.equal(alert['warn'], undefined, 'a lambda var without value leaves the property unset')
+  t.equal(alert['crit'], 'lambda: "mean" > 0.0')
+})
