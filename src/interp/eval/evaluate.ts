@@ -329,8 +329,17 @@ export class Evaluator {
     return tvs
   }
 
+  /** A chain `a|b().c()…` is evaluated link by link from its root (no recursion per link: scripts of thousands of nodes). */
   private chain(c: Chain): Val {
-    const target = this.expr(c.target)
+    const links: Chain[] = []
+    let x: Expr = c
+    while (x.kind === 'Chain') { links.push(x); x = x.target }
+    let v = this.expr(x)
+    for (let i = links.length - 1; i >= 0; i--) v = this.link(links[i]!, v)
+    return v
+  }
+
+  private link(c: Chain, target: Val): Val {
     if (target.type === 'poison') { (c.args ?? []).forEach((a) => this.expr(a)); return POISON }
     const node = nodeOf(target)
     const name = c.name.name
