@@ -48,6 +48,8 @@ interface Compiled {
    * an operator whose operands are both non-dynamic is type-checked at define time.
    */
   readonly dynamic: boolean
+  /** A plain field/tag reference (no Object.prototype name): comparisons with a constant read it inline. */
+  readonly plainRef?: string
 }
 
 const isExpr = (v: ScopeValue): v is Expr =>
@@ -143,6 +145,7 @@ class Compiler {
       },
       type: undefined,
       dynamic: true,
+      plainRef: name,
     }
   }
 
@@ -199,12 +202,38 @@ class Compiler {
     // specialisations for a constant right operand (the common `"field" > 80`, `"tag" =~ /re/`)
     if ((op === '=~' || op === '!~') && rc instanceof RegExp) {
       const want = op === '=~'
+      const name = l.plainRef
+      if (name !== undefined) {
+        // the hot shape `"tag" =~ /re/`: the lookup inlined, a tag first
+        return {
+          type, dynamic,
+          ev: (p, s) => {
+            const t = p.tags[name]
+            if (t !== undefined && p.fields[name] === undefined) return rc.test(t) === want
+            const a = lf(p, s)
+            return typeof a === 'string' ? rc.test(a) === want : applyBinary(op, a, rc)
+          },
+        }
+      }
       return { type, dynamic, ev: (p, s) => { const a = lf(p, s); return typeof a === 'string' ? rc.test(a) === want : applyBinary(op, a, rc) } }
     }
     if ((typeof rc === 'number' || typeof rc === 'bigint') && (op === '<' || op === '<=' || op === '>' || op === '>=' || op === '==' || op === '!=')) {
       const asFloat = Number(rc)
       const asInt = typeof rc === 'bigint' ? rc : undefined
       const cmp = COMPARE[op]
+      const name = l.plainRef
+      if (name !== undefined) {
+        // the hot shape `"field" > 80`: the lookup inlined, a float field first
+        return {
+          type, dynamic,
+          ev: (p, s) => {
+            const f = p.fields[name]
+            if (typeof f === 'number' && p.tags[name] === undefined) return cmp(f, asFloat)
+            const a = lf(p, s)
+            return typeof a === 'number' ? cmp(a, asFloat) : typeof a === 'bigint' ? (asInt !== undefined ? cmp(a, asInt) : cmp(Number(a), asFloat)) : applyBinary(op, a, rc)
+          },
+        }
+      }
       if (asInt !== undefined) {
         return { type, dynamic, ev: (p, s) => { const a = lf(p, s); return typeof a === 'number' ? cmp(a, asFloat) : typeof a === 'bigint' ? cmp(a, asInt) : applyBinary(op, a, rc) } }
       }

@@ -105,3 +105,17 @@ t.test('strings compare as UTF-8 bytes, as Go does', async (t) => {
   t.equal(ev('"a" > "b"', point({}, { a: 'b', b: 'a' })), true)
   t.equal(ev('"a" <= "b"', point({}, { a: 'x\u00e9', b: 'x\u00e9' })), true)
 })
+
+t.test('the inlined `"ref" <cmp> constant` and `"ref" =~ /re/` shapes keep every rule', async (t) => {
+  t.equal(ev('"v" > 80', point({ v: 80.5 })), true)
+  t.equal(ev('"v" > 80.5', point({ v: 81n })), true)
+  t.equal(ev('"v" == 9007199254740992.0', point({ v: 9007199254740993n })), true)
+  t.equal(ev('"v" > 80', point({ v: 80.5 }, { v: 'x' })), 'error: cannot have field and tags with same name "v"')
+  t.equal(ev('"v" > 80', point({}, { v: '90' })), `error: ${MISMATCH('string', '>', 'int')}`)
+  t.equal(ev('"v" > 80', point()), 'error: left reference value "v" is missing value')
+  t.equal(ev('"h" =~ /^web/', point({ h: 'web1' })), true, 'a string field')
+  t.equal(ev('"h" !~ /^web/', point({}, { h: 'db1' })), true)
+  t.equal(ev('"h" =~ /^web/', point({ h: 'x' }, { h: 'web1' })), 'error: cannot have field and tags with same name "h"')
+  t.equal(ev('"h" =~ /^web/', point({ h: 1n })), 'error: invalid comparison operator =~ for type int')
+  t.equal(ev('"h" =~ /^web/', point()), 'error: left reference value "h" is missing value')
+})
