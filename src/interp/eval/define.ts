@@ -6,7 +6,7 @@
  */
 import { TickScriptError, type TickProblem } from '../errors.js'
 import { parseTickScript } from '../parse.js'
-import { Evaluator, type VarInput } from './evaluate.js'
+import { Evaluator, type DeadmanConfig, type VarInput } from './evaluate.js'
 import type { Dbrp, DeclaredVar, PipelineDef, PipelineNode, TaskType } from './pipeline-def.js'
 import { checkEdges, checkNodes } from './pipeline-checks.js'
 import { checkDbrps, inferTaskType } from './program-checks.js'
@@ -21,7 +21,8 @@ export interface DefineOptions {
    * evaluates templates that way to list their vars)
    */
   readonly template?: boolean
-  readonly deadman?: { readonly id: string; readonly message: string }
+  /** the [deadman] config section (default: Kapacitor's id and message, not global) */
+  readonly deadman?: DeadmanConfig
 }
 
 export interface Defined {

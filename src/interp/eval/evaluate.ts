@@ -32,7 +32,19 @@ export interface EvalOptions {
   /** typed vars without a value get a zero value instead of a problem (templates) */
   readonly ignoreMissingVars?: boolean
   /** deadman alert id/message templates ([deadman] config); NODE_NAME and INTERVAL are replaced */
-  readonly deadman?: { readonly id: string; readonly message: string }
+  readonly deadman?: DeadmanConfig
+}
+
+/** The [deadman] config section as the evaluator needs it. */
+export interface DeadmanConfig {
+  /** alert id template; NODE_NAME is replaced by the watched node's name */
+  readonly id: string
+  /** alert message template; INTERVAL is replaced by the interval (Go duration text) */
+  readonly message: string
+  /** append `deadman(threshold, interval)` to the root of every task */
+  readonly global?: boolean
+  readonly threshold?: number
+  readonly intervalNs?: bigint
 }
 
 export interface EvalResult {
@@ -48,6 +60,9 @@ export const DEADMAN_DEFAULTS = {
 
 /** The node type Kapacitor attaches as a pipeline source watching another node (`|stats()`, deadman). */
 const STATS_NODE = 'stats'
+
+/** The location of synthesized AST (deadman's crit lambda when no call in the script made it). */
+const NO_LOC: Loc = { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } }
 
 const KAPACITOR_TYPE: Readonly<Record<string, string>> = { bool: 'boolean' }
 const typeText = (t: string): string => KAPACITOR_TYPE[t] ?? t
@@ -79,6 +94,8 @@ export class Evaluator {
         case 'ExprStatement': this.expr(s.expr); break
       }
     }
+    const d = this.opts.deadman
+    if (d?.global) this.globalDeadman(d.threshold ?? 0, d.intervalNs ?? 10n * 1_000_000_000n)
     return { nodes: this.nodes, sources: this.sources, vars: this.vars }
   }
 
@@ -514,7 +531,7 @@ export class Evaluator {
   }
 
   private created(parent: NodeBuilder, spec: NodeSpec, args: TickValue[], c: Chain): Val {
-    if (spec.expandsTo) return this.expand(parent, spec, args, c)
+    if (spec.expandsTo) return this.expand(parent, spec, args, c.name.loc)
     if (spec.name === STATS_NODE) {
       // Kapacitor's Stats(): the stats node is a source of the pipeline that watches its node
       const stats = this.newNode(spec, [], args, c.name.loc)
@@ -527,17 +544,18 @@ export class Evaluator {
   }
 
   /** `|deadman(threshold, interval, lambda…)` ≡ stats(interval)|derivative('emitted').unit(interval).nonNegative()|alert().crit(…). */
-  private expand(parent: NodeBuilder, spec: NodeSpec, args: TickValue[], c: Chain): Val {
+  private expand(parent: NodeBuilder, spec: NodeSpec, args: TickValue[], loc: Loc | undefined): Val {
     const [statsName, derivName, alertName] = spec.expandsTo!
     const threshold = args[0]!, interval = args[1]!
-    const loc = c.name.loc
-    const stats = nodeOf(this.created(parent, nodeSpec(statsName!)!, [interval], c))!
+    const stats = this.newNode(nodeSpec(statsName!)!, [], [interval], loc)
+    stats.watches = parent
     stats.implicit = true
     const deriv = this.newNode(nodeSpec(derivName!)!, [stats], [{ type: 'string', value: 'emitted' }], loc)
     deriv.implicit = true
     deriv.props.set('unit', [{ args: [interval] }])
     deriv.props.set('nonNegative', [{ args: [] }])
     const alert = this.newNode(nodeSpec(alertName!)!, [deriv], [], loc)
+    loc ??= NO_LOC
     const thresholdValue = threshold.type === 'int' ? Number(threshold.value) : threshold.type === 'float' ? threshold.value : 0
     let crit: Expr = {
       kind: 'Binary', op: '<=', left: { kind: 'Reference', name: 'emitted', loc },
@@ -550,6 +568,19 @@ export class Evaluator {
     alert.props.set('id', [{ args: [{ type: 'string', value: d.id.replace('NODE_NAME', parent.name) }] }])
     alert.props.set('message', [{ args: [{ type: 'string', value: d.message.replace('INTERVAL', ivl) }] }])
     return { type: 'node', node: alert }
+  }
+
+  /**
+   * `[deadman] global = true`: Kapacitor appends `deadman(threshold, interval)` to the
+   * task's root after evaluating the script.
+   */
+  globalDeadman(threshold: number, intervalNs: bigint): void {
+    const root = this.sources[0]
+    const spec = nodeSpec('deadman')
+    if (!root || !spec) return
+    const args: TickValue[] = [{ type: 'float', value: threshold }, { type: 'duration', ns: intervalNs }]
+    const alert = nodeOf(this.expand(root, spec, args, undefined))
+    if (alert) alert.implicit = true
   }
 
   newNode(spec: NodeSpec, parents: NodeBuilder[], args: TickValue[], loc: Loc | undefined): NodeBuilder {

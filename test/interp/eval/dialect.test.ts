@@ -45,3 +45,14 @@ t.test('a bare .name reads a property value', async (t) => {
   t.same(win.props.get('period')?.[0]?.args[0], { type: 'duration', ns: 10_000_000_000n })
   t.same(win.props.get('every')?.[0]?.args[0], { type: 'duration', ns: 0n }, 'the default when never set')
 })
+
+t.test('[deadman] global appends deadman(threshold, interval) to the root', async (t) => {
+  const d = definePipeline("stream\n    |from()\n        .measurement('cpu')", {
+    ...opts, deadman: { id: "node 'NODE_NAME' in task '{{ .TaskName }}'", message: '{{ .ID }}: INTERVAL', global: true, threshold: 5, intervalNs: 60_000_000_000n },
+  })
+  t.equal(toDot(d.pipeline, 't'), 'digraph t {\nstream0 -> from1;\nstats2 -> derivative3;\nderivative3 -> alert4;\n}')
+  const alert = d.pipeline.nodes[4]!
+  t.equal(d.pipeline.nodes[2]!.watches, 'stream0')
+  t.same(alert.props.get('id')?.[0]?.args[0], { type: 'string', value: "node 'stream0' in task '{{ .TaskName }}'" })
+  t.same(alert.props.get('message')?.[0]?.args[0], { type: 'string', value: '{{ .ID }}: 1m0s' })
+})
