@@ -451,7 +451,8 @@ export class Evaluator {
     }
     ;(c.args ?? []).forEach((a) => this.expr(a))
     // an unknown property: reported, and the chain goes on from the same node
-    this.unknown(c, node, [...memberNames(node.spec, node.current?.spec), ...chainingMethodsOn(node.spec).map((s) => s.name)])
+    const viaFrom = (DIALECT.implicitFrom.roots as readonly string[]).includes(node.spec.name) ? chainingMethodsOn(nodeSpec(DIALECT.implicitFrom.source)!) : []
+    this.unknown(c, node, [...memberNames(node.spec, node.current?.spec), ...chainingMethodsOn(node.spec).map((s) => s.name), ...viaFrom.map((s) => s.name)])
     return { type: 'node', node }
   }
 

@@ -34,6 +34,9 @@ export function checkEdges(nodes: readonly NodeBuilder[], report: (p: TickProble
         }
         if (!acceptsEdge(n.spec, out)) {
           report(at(n.loc, `cannot add child mismatched edges: ${p.name}:${out} -> ${n.name}:${edgeText(n.spec.wants === 'none' ? null : n.spec.wants)}`))
+        } else if (inEdge !== null && out !== inEdge) {
+          // a node of several parents (join, union) wants what its first parent provides
+          report(at(n.loc, `cannot add child mismatched edges: ${p.name}:${out} -> ${n.name}:${inEdge}`))
         }
         inEdge ??= out
       }

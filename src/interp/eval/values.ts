@@ -69,7 +69,8 @@ export function goType(v: Val): string {
 export function goNodeType(spec: NodeSpec): string {
   if (influxqlInfo(spec.name)) return '*pipeline.InfluxQLNode'
   const name = spec.expandsTo ? spec.expandsTo[spec.expandsTo.length - 1]! : spec.name
-  return `*pipeline.${goName(name)}Node`
+  // Go spells initialisms in capitals (HTTPOutNode)
+  return `*pipeline.${goName(name).replace(/^Http/, 'HTTP')}Node`
 }
 
 /** A var's value as the lambda compiler's scope holds it (lambdas are inlined as expressions). */

@@ -56,7 +56,11 @@ const ROWS: Row[] = [
   ["no chaining on influxdbout", "stream\n    |from()\n    |influxDBOut()\n    |httpOut('x')", {dbrps: [{db: "db",rp: "rp"}]}, ["line 4 char 6: no method or property \"httpOut\" on *pipeline.InfluxDBOutNode"]],
   ["lambda regex bad", "stream\n    |from()\n        .where(lambda: \"h\" =~ /a(/)", {dbrps: [{db: "db",rp: "rp"}]}, ["line 3 char 31: error parsing regexp: Invalid regular expression: /a(/: Unterminated group"]],
   ["stats interval", "stream\n    |from()\n    |stats(0s)", {dbrps: [{db: "db",rp: "rp"}]}, ["line 3 char 6: stats interval must be greater than zero"]],
+  ["join of stream and batch", "var s = stream\n    |from()\nvar b = stream\n    |from()\n    |window()\ns\n    |join(b)\n        .as('s', 'b')", {dbrps: [{db: "db",rp: "rp"}]}, ["line 7 char 6: cannot add child mismatched edges: window3:batch -> join4:stream"]],
+  ["design-doc unknown on stream", "stream.windw()", {dbrps: [{db: "db",rp: "rp"}]}, ["line 1 char 8: no method or property \"windw\" on *pipeline.StreamNode, did you mean \"window\"?"]],
+  ["http go name", "stream\n    |from()\n    |httpOut('x')\n        .foo()", {dbrps: [{db: "db",rp: "rp"}]}, ["line 4 char 10: no method or property \"foo\" on *pipeline.HTTPOutNode"]],
 ]
+
 
 t.test('error table', async (t) => {
   t.ok(ROWS.length >= 25, `${ROWS.length} rows`)
