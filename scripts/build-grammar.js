@@ -7,6 +7,43 @@ import peggy from 'peggy'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const source = readFileSync(join(root, 'grammar.peggy'), 'utf8')
+/**
+ * Packrat memo for a few rules only (peggy's `cache` option memoizes every rule, which costs
+ * more than it saves on ordinary scripts). `Expr` is parsed at the same offset twice when a
+ * call's arguments fail as pipeline arguments and are retried as a lambda call (PipeExpr's
+ * Call, then Primary's LambdaCall), so nested unclosed calls `f(f(f(…` were quadratic.
+ * A rule's result depends only on its start offset; replaying it is exactly equivalent for
+ * error reporting as long as both calls report failures (peg$silentFails === 0): the
+ * expectations it recorded are already in peg$maxFailExpected, or were dropped for a
+ * farther failure. Under silent failures the rule runs uncached.
+ */
+function memoize(source, rules) {
+  let out = source
+  for (const rule of rules) {
+    const decl = `  function peg$parse${rule}() {`
+    const count = out.split(decl).length - 1
+    if (count !== 1) throw new Error(`build-grammar: expected one ${decl.trim()}, found ${count}`)
+    out = out.replace(
+      decl,
+      [
+        `  const peg$memo${rule} = new Map();`,
+        `  function peg$parse${rule}() {`,
+        '    if (peg$silentFails !== 0) return peg$parse${rule}$uncached();'.replace('${rule}', rule),
+        '    const start = peg$currPos;',
+        `    const hit = peg$memo${rule}.get(start);`,
+        '    if (hit !== undefined) { peg$currPos = hit.end; return hit.result; }',
+        `    const result = peg$parse${rule}$uncached();`,
+        `    peg$memo${rule}.set(start, { end: peg$currPos, result });`,
+        '    return result;',
+        '  }',
+        '',
+        `  function peg$parse${rule}$uncached() {`,
+      ].join('\n'),
+    )
+  }
+  return out
+}
+
 const code = peggy.generate(source, {
   output: 'source',
   format: 'es',
@@ -14,7 +51,7 @@ const code = peggy.generate(source, {
   grammarSource: 'grammar.peggy',
 })
 mkdirSync(join(root, 'src/interp'), { recursive: true })
-writeFileSync(join(root, 'src/interp/grammar.generated.js'), code)
+writeFileSync(join(root, 'src/interp/grammar.generated.js'), memoize(code, ['Expr']))
 writeFileSync(
   join(root, 'src/interp/grammar.generated.d.ts'),
   [
