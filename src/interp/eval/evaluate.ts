@@ -85,7 +85,7 @@ export class Evaluator {
 
   run(p: Program, taskType: TaskType | undefined): EvalResult {
     // the root of the task type is node 0; the other root name is undefined (Kapacitor's scope)
-    if (taskType) this.scope.set(taskType, { type: 'node', node: this.newNode(nodeSpec(taskType)!, [], [], undefined) })
+    if (taskType) this.setScope(taskType, { type: 'node', node: this.newNode(nodeSpec(taskType)!, [], [], undefined) })
     for (const s of p.statements) {
       switch (s.kind) {
         case 'VarDecl': this.varDecl(s); break
@@ -124,7 +124,7 @@ export class Evaluator {
         value = this.fromVarInput(name, given, declaredType, s.name.loc)
       }
     }
-    this.scope.set(name, value)
+    this.setScope(name, value)
   }
 
   private typedVarDecl(s: TypedVarDecl): void {
@@ -134,20 +134,20 @@ export class Evaluator {
     const given = this.opts.vars[name]
     if (!given && this.opts.ignoreMissingVars) {
       // a template listing its vars: Kapacitor's ast.ZeroValue (no value for lambda/list/star)
-      this.scope.set(name, zeroValue(s.varType))
+      this.setScope(name, zeroValue(s.varType))
       return
     }
     if (!given) {
       this.problem(s.name.loc, `missing value for var ${JSON.stringify(name)}.`)
-      this.scope.set(name, POISON)
+      this.setScope(name, POISON)
       return
     }
     if (given.type !== s.varType) {
       this.problem(s.name.loc, `invalid type supplied for ${name}, got ${typeText(given.type)} exp ${typeText(s.varType)}`)
-      this.scope.set(name, POISON)
+      this.setScope(name, POISON)
       return
     }
-    this.scope.set(name, this.fromVarInput(name, given, s.varType, s.name.loc))
+    this.setScope(name, this.fromVarInput(name, given, s.varType, s.name.loc))
   }
 
   /** A task var (JSON) as a script value of `type`. */
@@ -245,12 +245,31 @@ export class Evaluator {
 
   private lookup = (name: string): Val | undefined => this.scope.get(name)
 
+  /**
+   * The scope as the lambda compiler sees it, kept between lambdas: rebuilding it for each
+   * lambda (compiling every regex var again) made a script's define time quadratic in its
+   * vars. A new var is appended (the same order as the scope); a redefined one drops it.
+   */
+  private lambdaScopeCache: Map<string, ReturnType<typeof toScopeValue> & {}> | undefined
+
+  private setScope(name: string, value: Val): void {
+    const existed = this.scope.has(name)
+    this.scope.set(name, value)
+    const cache = this.lambdaScopeCache
+    if (cache === undefined) return
+    if (existed) { this.lambdaScopeCache = undefined; return }
+    const s = toScopeValue(value)
+    if (s !== undefined) cache.set(name, s)
+  }
+
   private lambdaScope(): Map<string, ReturnType<typeof toScopeValue> & {}> {
+    if (this.lambdaScopeCache !== undefined) return this.lambdaScopeCache
     const m = new Map<string, ReturnType<typeof toScopeValue> & {}>()
     for (const [k, v] of this.scope) {
       const s = toScopeValue(v)
       if (s !== undefined) m.set(k, s)
     }
+    this.lambdaScopeCache = m
     return m
   }
 
@@ -294,7 +313,8 @@ export class Evaluator {
     const inlined = inlineVars(e, this.lookup)
     if (this.checkLambdaBody(inlined) > 0) return POISON
     try {
-      const v = compileLambda(inlined).eval({ name: '', tags: {}, fields: {}, time: 0n }, compileLambda(inlined).newState())
+      const compiled = compileLambda(inlined)
+      const v = compiled.eval({ name: '', tags: {}, fields: {}, time: 0n }, compiled.newState())
       return fromValue(v) ?? this.problem(e.loc, `invalid expression outside a lambda`)
     } catch (err) {
       if (err instanceof LambdaEvalError || err instanceof TickScriptError) return this.problem(e.loc, err.message)
