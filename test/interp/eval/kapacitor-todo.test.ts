@@ -88,13 +88,18 @@ t.test('define-time differences from Kapacitor', async (t) => {
     const r = define("stream\n    |from()\n    |alert()\n        .post('http://a.example.com', 'http://b.example.com')\n")
     t.ok(r.ok, r.ok ? 'accepted' : r.error, K)
   })
-  // pipeline/alert.go: `func (a *AlertaHandler) Services(service ...string) { a.Service = service }` — replaces
-  t.test('alerta .services() replaces the list (a second call does not append)', async (t) => {
-    const r = define("stream\n    |from()\n    |alert()\n        .alerta()\n        .services('a', 'b')\n        .services('c')\n")
-    t.ok(r.ok)
-    if (r.ok) {
-      const h = (r.json.nodes[2]!.handlers as { properties: Record<string, unknown> }[])[0]!
-      t.same(h.properties.services, ['c'], 'services', K)
+  // pipeline/alert.go: `a.Service = service`, `s.HandlersList = handlers`, `og.TeamsList = teams`,
+  // `og.RecipientsList = recipients` — these list properties replace; only email's `.to()` appends
+  t.test('alerta .services(), sensu .handlers(), opsGenie/opsGenie2 .teams()/.recipients() replace the list', async (t) => {
+    for (const [handler, prop] of [
+      ['alerta', 'services'], ['sensu', 'handlers'], ['opsGenie', 'teams'], ['opsGenie', 'recipients'], ['opsGenie2', 'teams'], ['opsGenie2', 'recipients'],
+    ] as const) {
+      const r = define(`stream\n    |from()\n    |alert()\n        .${handler}()\n        .${prop}('a', 'b')\n        .${prop}('c')\n`)
+      t.ok(r.ok, `${handler}.${prop} accepted`)
+      if (r.ok) {
+        const h = (r.json.nodes[2]!.handlers as { properties: Record<string, unknown> }[])[0]!
+        t.same(h.properties[prop], ['c'], `${handler}.${prop}`, K)
+      }
     }
   })
 })
