@@ -102,4 +102,21 @@ t.test('define-time differences from Kapacitor', async (t) => {
       }
     }
   })
+
+  // pipeline/node.go Deadman: `dn := n.Stats(interval).Align().Derivative("emitted").NonNegative()`
+  t.test("deadman's stats node is aligned", async (t) => {
+    const r = define("var data = stream\n    |from()\n\ndata\n    |httpOut('x')\n\ndata\n    |deadman(10.0, 1m)\n")
+    t.ok(r.ok)
+    if (r.ok) t.equal((r.json.nodes.find((n) => n.type === 'stats')!.properties as Record<string, unknown>).align, true, 'stats align', K)
+  })
+  // pipeline/node.go Stats: "If the source node does not have any children add a NoOpNode" (n.linkChild(noop),
+  // after addSource(stats) assigned the stats id) — so |stats()/|deadman() on a childless node adds noop<id>
+  t.test('stats/deadman on a childless node links a noop child to it', async (t) => {
+    const r = define("var data = stream\n    |from()\n\ndata\n    |stats(10s)\n    |httpOut('x')\n")
+    t.ok(r.ok)
+    if (r.ok) {
+      t.same(r.json.nodes.map((n) => n.name), ['stream0', 'from1', 'stats2', 'noop3', 'http_out4'], 'node names', K)
+      t.match(r.dot, 'from1 -> noop3;', 'DOT edge to the noop', K)
+    }
+  })
 })
