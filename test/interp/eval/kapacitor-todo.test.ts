@@ -119,4 +119,16 @@ t.test('define-time differences from Kapacitor', async (t) => {
       t.match(r.dot, 'from1 -> noop3;', 'DOT edge to the noop', K)
     }
   })
+
+  // pipeline/influxql.go holtWinters(): "Always use point times for Holt Winters" — `i.PointTimes = true`,
+  // so the node's usePointTimes property (Kapacitor's JSON "usePointTimes") is true without the call
+  t.test('holtWinters / holtWintersWithFit have usePointTimes set', async (t) => {
+    const r = define("batch\n    |query('SELECT mean(\"v\") FROM \"db\".\"rp\".\"m\"')\n        .period(1h)\n        .every(1m)\n    |holtWinters('mean', 5, 0, 1m)\n    |holtWintersWithFit('holtWinters', 5, 0, 1m)\n")
+    t.ok(r.ok)
+    if (r.ok) {
+      for (const n of r.json.nodes.filter((n) => String(n.type).startsWith('holtWinters'))) {
+        t.equal((n.properties as Record<string, unknown>).usePointTimes, true, `${String(n.name)} usePointTimes`, K)
+      }
+    }
+  })
 })
