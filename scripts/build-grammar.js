@@ -44,6 +44,43 @@ function memoize(source, rules) {
   return out
 }
 
+/**
+ * The `_` rule (whitespace and `//` comments between tokens, tried between almost every two
+ * tokens) replaced by a loop over char codes: peggy's code builds an array per call and
+ * one per comment, pushing every character, which was a good part of the parse's garbage.
+ * Its failures are silent (a named rule that cannot fail), its result is never used; the
+ * rule's text is checked so that an edit of it in grammar.peggy fails the build here.
+ */
+const WS_RULES = [
+  '_ "whitespace"\n  = (Space / "//" [^\\n]*)*\n',
+  'Space = [ \\t\\r\\n\\f\\v\\u00a0\\ufeff]\n',
+]
+function handWrittenWhitespace(code) {
+  for (const r of WS_RULES) {
+    if (!source.includes(r)) throw new Error(`build-grammar: grammar.peggy no longer has ${JSON.stringify(r)}; update handWrittenWhitespace()`)
+  }
+  const start = code.indexOf('  function peg$parse_() {\n')
+  const end = code.indexOf('\n  }\n', start)
+  if (start < 0 || end < 0 || code.indexOf('  function peg$parse_() {\n', start + 1) >= 0) throw new Error('build-grammar: peg$parse_ not found once')
+  const body = [
+    '  const peg$wsResult = Object.freeze([]);',
+    '  function peg$parse_() {',
+    '    for (;;) {',
+    '      const c = input.charCodeAt(peg$currPos);',
+    '      if (c === 32 || c === 9 || c === 13 || c === 10 || c === 12 || c === 11 || c === 0xa0 || c === 0xfeff) {',
+    '        peg$currPos++;',
+    '      } else if (c === 47 && input.charCodeAt(peg$currPos + 1) === 47) {',
+    "        const nl = input.indexOf('\\n', peg$currPos + 2);",
+    '        peg$currPos = nl === -1 ? input.length : nl;',
+    '      } else {',
+    '        return peg$wsResult;',
+    '      }',
+    '    }',
+    '  }',
+  ].join('\n')
+  return code.slice(0, start) + body + code.slice(end + '\n  }'.length)
+}
+
 const code = peggy.generate(source, {
   output: 'source',
   format: 'es',
@@ -51,7 +88,7 @@ const code = peggy.generate(source, {
   grammarSource: 'grammar.peggy',
 })
 mkdirSync(join(root, 'src/interp'), { recursive: true })
-writeFileSync(join(root, 'src/interp/grammar.generated.js'), memoize(code, ['Expr']))
+writeFileSync(join(root, 'src/interp/grammar.generated.js'), handWrittenWhitespace(memoize(code, ['Expr'])))
 writeFileSync(
   join(root, 'src/interp/grammar.generated.d.ts'),
   [
