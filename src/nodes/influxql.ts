@@ -46,8 +46,11 @@ function influxqlFunction(o: {
     properties: {
       // InfluxQLNode.As defaults to the method name
       as: prop(string(), { default: method, doc: 'Name of the result field.' }),
-      // a property of every InfluxQLNode; only selectors are affected by it
-      usePointTimes: flag({ doc: 'Use the selected point\'s time instead of the batch time (selectors only).' }),
+      // a property of every InfluxQLNode; only selectors are affected by it. Kapacitor's
+      // holtWinters() sets PointTimes = true ("Always use point times for Holt Winters").
+      usePointTimes: o.alwaysPointTimes
+        ? { ...flag({ doc: 'Always true: Holt-Winters always uses the points\' times.' }), default: true }
+        : flag({ doc: 'Use the selected point\'s time instead of the batch time (selectors only).' }),
     },
   })
 }

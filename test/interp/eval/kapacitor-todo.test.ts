@@ -127,7 +127,7 @@ t.test('define-time differences from Kapacitor', async (t) => {
     t.ok(r.ok)
     if (r.ok) {
       for (const n of r.json.nodes.filter((n) => String(n.type).startsWith('holtWinters'))) {
-        t.equal((n.properties as Record<string, unknown>).usePointTimes, true, `${String(n.name)} usePointTimes`, K)
+        t.equal((n.properties as Record<string, unknown>).usePointTimes, true, `${String(n.name)} usePointTimes`)
       }
     }
   })
