@@ -8,8 +8,8 @@ export const ec2AutoscaleNode = defineNode({
   properties: {
     ...autoscaleProperties,
     groupName: prop(string(), { default: '' }),
-    groupNameTag: prop(string(), { default: 'group' }),
+    groupNameTag: prop(string(), { default: '' }),
     outputGroupNameTag: prop(string(), { default: '' }),
   },
-  validate: validateAutoscale,
+  validate: validateAutoscale({ name: 'groupName', tag: 'groupNameTag', goName: 'GroupName', goTag: 'GroupNameTag' }),
 })

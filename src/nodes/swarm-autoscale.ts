@@ -8,8 +8,8 @@ export const swarmAutoscaleNode = defineNode({
   properties: {
     ...autoscaleProperties,
     serviceName: prop(string(), { default: '' }),
-    serviceNameTag: prop(string(), { default: 'service' }),
+    serviceNameTag: prop(string(), { default: '' }),
     outputServiceNameTag: prop(string(), { default: '' }),
   },
-  validate: validateAutoscale,
+  validate: validateAutoscale({ name: 'serviceName', tag: 'serviceNameTag', goName: 'ServiceName', goTag: 'ServiceNameTag' }),
 })

@@ -127,9 +127,9 @@ const PROPS: Row[] = [
   ['log', 'level', 'string', 'INFO'], ['log', 'prefix', 'string'], ['groupBy', 'exclude', 'string'], ['groupBy', 'byMeasurement', 'flag'],
   ['stats', 'align', 'flag'], ['union', 'rename', 'string'], ['flatten', 'dropOriginalFieldName', 'bool', false],
   ['kapacitorLoopback', 'database', 'string'], ['k8sAutoscale', 'min', 'int', 1n], ['k8sAutoscale', 'replicas', 'lambda'],
-  ['k8sAutoscale', 'resourceNameTag', 'string', 'resource'], ['swarmAutoscale', 'serviceNameTag', 'string', 'service'],
-  ['ec2Autoscale', 'groupNameTag', 'string', 'group'], ['mean', 'as', 'string', 'mean'], ['max', 'usePointTimes', 'flag'], ['mean', 'usePointTimes', 'flag'],
-  ['percentile', 'usePointTimes', 'flag'], ['sideload', 'source', 'string'], ['sideload', 'httpUser', 'string', ''], ['k8sAutoscale', 'resourceTag', 'string'], ['k8sAutoscale', 'kind', 'string', 'deployments'], ['sideload', 'order', 'string'],
+  ['k8sAutoscale', 'resourceNameTag', 'string', ''], ['swarmAutoscale', 'serviceNameTag', 'string', ''], ['k8sAutoscale', 'cluster', 'string', 'default'],
+  ['ec2Autoscale', 'groupNameTag', 'string', ''], ['swarmAutoscale', 'cluster', 'string', ''], ['mean', 'as', 'string', 'mean'], ['max', 'usePointTimes', 'flag'], ['mean', 'usePointTimes', 'flag'],
+  ['percentile', 'usePointTimes', 'flag'], ['sideload', 'source', 'string'], ['sideload', 'httpUser', 'string', ''], ['k8sAutoscale', 'resourceTag', 'string', 'resource'], ['k8sAutoscale', 'kind', 'string', 'deployments'], ['sideload', 'order', 'string'],
   ['default', 'field', 'string,float|int|string|bool'], ['delete', 'tag', 'string'],
 ]
 

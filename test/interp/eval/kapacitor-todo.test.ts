@@ -44,14 +44,14 @@ t.test('define-time differences from Kapacitor', async (t) => {
   // pipeline/k8s_autoscale.go newK8sAutoscaleNode: Cluster "default", ResourceTag "resource", no ResourceNameTag default
   t.test('k8sAutoscale defaults: cluster default, resourceTag resource, resourceNameTag empty', async (t) => {
     const p = props("stream\n    |from()\n    |k8sAutoscale()\n        .resourceName('web')" + autoscaleTail, 'k8s_autoscale2')
-    t.equal(p.cluster, 'default', 'cluster', K)
-    t.equal(p.resourceTag, 'resource', 'resourceTag', K)
-    t.equal(p.resourceNameTag ?? '', '', 'resourceNameTag', K)
+    t.equal(p.cluster, 'default', 'cluster')
+    t.equal(p.resourceTag, 'resource', 'resourceTag')
+    t.equal(p.resourceNameTag ?? '', '', 'resourceNameTag')
   })
   // pipeline/swarm_autoscale.go / ec2_autoscale.go: only Min defaults (1); ServiceNameTag/GroupNameTag default ""
   t.test('swarmAutoscale serviceNameTag and ec2Autoscale groupNameTag have no default', async (t) => {
-    t.equal(props("stream\n    |from()\n    |swarmAutoscale()\n        .serviceName('web')" + autoscaleTail, 'swarm_autoscale2').serviceNameTag ?? '', '', 'serviceNameTag', K)
-    t.equal(props("stream\n    |from()\n    |ec2Autoscale()\n        .groupName('asg')" + autoscaleTail, 'ec2_autoscale2').groupNameTag ?? '', '', 'groupNameTag', K)
+    t.equal(props("stream\n    |from()\n    |swarmAutoscale()\n        .serviceName('web')" + autoscaleTail, 'swarm_autoscale2').serviceNameTag ?? '', '', 'serviceNameTag')
+    t.equal(props("stream\n    |from()\n    |ec2Autoscale()\n        .groupName('asg')" + autoscaleTail, 'ec2_autoscale2').groupNameTag ?? '', '', 'groupNameTag')
   })
   // validate() of the three autoscale nodes
   t.test('autoscale nodes need exactly one of name / name tag', async (t) => {
@@ -61,20 +61,20 @@ t.test('define-time differences from Kapacitor', async (t) => {
       ['ec2Autoscale', 'must specify exactly one of GroupName or GroupNameTag'],
     ] as const) {
       const r = define(`stream\n    |from()\n    |${method}()` + autoscaleTail)
-      t.notOk(r.ok, `${method} without a name is refused`, K)
-      if (!r.ok) t.match(r.error, want, 'message', K)
+      t.notOk(r.ok, `${method} without a name is refused`)
+      if (!r.ok) t.match(r.error, want, 'message')
     }
   })
   t.test("k8sAutoscale kind must be deployments, replicasets or replicationcontrollers", async (t) => {
     const r = define("stream\n    |from()\n    |k8sAutoscale()\n        .resourceName('web')\n        .kind('pods')" + autoscaleTail)
-    t.notOk(r.ok, 'refused', K)
-    if (!r.ok) t.match(r.error, "invalid Kind, must be 'deployments', 'replicasets' or 'replicationcontrollers', got pods", 'message', K)
+    t.notOk(r.ok, 'refused')
+    if (!r.ok) t.match(r.error, "invalid Kind, must be 'deployments', 'replicasets' or 'replicationcontrollers', got pods", 'message')
   })
   t.test('autoscale min < 1 is reported as Kapacitor words it; max < min is not a define-time error', async (t) => {
     const r = define("stream\n    |from()\n    |k8sAutoscale()\n        .resourceName('web')\n        .min(0)" + autoscaleTail)
-    if (!r.ok) t.match(r.error, 'min must be >= 1, got 0', 'message', K)
-    else t.fail('min 0 accepted', K)
-    t.ok(define("stream\n    |from()\n    |k8sAutoscale()\n        .resourceName('web')\n        .min(5)\n        .max(2)" + autoscaleTail).ok, 'max < min accepted', K)
+    if (!r.ok) t.match(r.error, 'min must be >= 1, got 0', 'message')
+    else t.fail('min 0 accepted')
+    t.ok(define("stream\n    |from()\n    |k8sAutoscale()\n        .resourceName('web')\n        .min(5)\n        .max(2)" + autoscaleTail).ok, 'max < min accepted')
   })
 
   // pipeline/alert.go: `func (s *SensuHandler) Metadata(key string, value interface{})`; tick/alert_test.go
