@@ -3,10 +3,13 @@
  * (`.slack()`) returning a handler whose own properties can be set; the alert's
  * properties stay callable after it. Their runtimes live in src/alert/.
  */
-import { defineHandler, duration, flag, int, optional, param, prop, string, variadic, optionalProp, bool, type HandlerSpec } from './define-node.js'
+import { defineHandler, duration, flag, float, int, oneOf, optional, param, prop, string, variadic, optionalProp, bool, type HandlerSpec } from './define-node.js'
 
 const kv = (k = 'key', v = 'value') => prop([param(k, string()), param(v, string())], { repeat: 'append' })
-const strings = (name = 'values') => prop([variadic(string(), name)], { repeat: 'append' })
+/** a variadic string-list property; Kapacitor assigns the list (`og.TeamsList = teams`), so a later call replaces it */
+const strings = (name = 'values') => prop([variadic(string(), name)])
+/** an appending list property: email's `.to()` (`h.ToList = append(h.ToList, to...)`); also `.toTemplates()` and alerta's `.correlated()`, as before */
+const appendStrings = (name = 'values') => prop([variadic(string(), name)], { repeat: 'append' })
 
 export const logHandler = defineHandler({
   name: 'log', doc: 'Appends each event as a JSON line to a file.',
@@ -15,7 +18,8 @@ export const logHandler = defineHandler({
 })
 export const postHandler = defineHandler({
   name: 'post', doc: 'POSTs the event JSON to a URL or a configured [[httppost]] endpoint.',
-  args: [optional(string(), 'url')],
+  // Kapacitor: `Post(urls ...string)` — any number of URLs, the first one is used
+  args: [variadic(string(), 'urls')],
   properties: {
     endpoint: prop(string()), header: kv(), captureResponse: flag(), timeout: prop(duration(), { default: 0n }), skipSSLVerification: flag(),
   },
@@ -28,7 +32,7 @@ export const execHandler = defineHandler({
 export const emailHandler = defineHandler({
   name: 'email', kind: 'smtp', doc: 'Sends an email via [smtp].', global: true, stateChangesOnly: true,
   args: [variadic(string(), 'to')],
-  properties: { to: strings('to'), toTemplates: strings('templates') },
+  properties: { to: appendStrings('to'), toTemplates: appendStrings('templates') },
 })
 export const slackHandler = defineHandler({
   name: 'slack', doc: 'Posts to Slack.', global: true, stateChangesOnly: true,
@@ -71,12 +75,16 @@ export const alertaHandler = defineHandler({
   properties: {
     token: prop(string()), resource: prop(string(), { default: '{{ .Name }}' }), event: prop(string(), { default: '{{ .ID }}' }),
     environment: prop(string()), group: prop(string(), { default: '{{ .Group }}' }), value: prop(string()), origin: prop(string()),
-    services: strings('services'), correlated: strings('events'), attribute: kv(), timeout: prop(duration(), { default: 0n }),
+    services: strings('services'), correlated: appendStrings('events'), attribute: kv(), timeout: prop(duration(), { default: 0n }),
   },
 })
 export const sensuHandler = defineHandler({
   name: 'sensu', doc: 'Sends a Sensu check result.',
-  properties: { source: prop(string(), { default: 'Kapacitor' }), handlers: strings('handlers'), metadata: kv() },
+  properties: {
+    source: prop(string(), { default: 'Kapacitor' }), handlers: strings('handlers'),
+    // Kapacitor: `Metadata(key string, value interface{})` — the value may be a string, int, float or bool
+    metadata: prop([param('key', string()), param('value', oneOf(string(), int(), float(), bool()))], { repeat: 'append' }),
+  },
 })
 export const pushoverHandler = defineHandler({
   name: 'pushover', doc: 'Sends a Pushover notification.',
