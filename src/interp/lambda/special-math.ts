@@ -31,15 +31,18 @@ export function erf(x: number): number {
   return x < 0 ? -r : r
 }
 
-/** erfc for a ≥ 2.5 by the Lentz continued fraction. */
-function erfcLarge(a: number): number {
+/**
+ * erfc(a) for a > 0 by the Lentz continued fraction
+ * erfc(a) = exp(-a²)/√π · 1/(a + 1/2/(a + 1/(a + 3/2/(a + …)))); it converges fast for
+ * large a and slowly (hence `maxTerms`) for moderate a.
+ */
+function erfcLarge(a: number, maxTerms = 500): number {
   if (a > 27) return 0
-  // erfc(a) = exp(-a²)/√π · 1/(a + 1/2/(a + 1/(a + 3/2/(a + …))))
   const tiny = 1e-300
   let f = a
   let c = a
   let d = 0
-  for (let n = 1; n < 500; n++) {
+  for (let n = 1; n < maxTerms; n++) {
     const an = n / 2
     d = a + an * d
     d = d === 0 ? tiny : d
@@ -60,29 +63,9 @@ export function erfc(x: number): number {
   if (x < 0.5) return 1 - erf(x)
   if (x < 2.5) {
     // 1 - erf loses digits here; the continued fraction converges slowly but fine with many terms
-    return erfcLarge2(x)
+    return erfcLarge(x, 5000)
   }
   return erfcLarge(x)
-}
-
-function erfcLarge2(a: number): number {
-  // same continued fraction with more terms for moderate a
-  const tiny = 1e-300
-  let f = a
-  let c = a
-  let d = 0
-  for (let n = 1; n < 5000; n++) {
-    const an = n / 2
-    d = a + an * d
-    d = d === 0 ? tiny : d
-    c = a + an / c
-    c = c === 0 ? tiny : c
-    d = 1 / d
-    const delta = c * d
-    f *= delta
-    if (Math.abs(delta - 1) < 1e-16) break
-  }
-  return Math.exp(-a * a) / Math.sqrt(Math.PI) / f
 }
 
 const LANCZOS = [
