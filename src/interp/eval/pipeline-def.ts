@@ -144,7 +144,8 @@ export function pipelineJSON(p: PipelineDef): { nodes: Record<string, JSONValue>
 /**
  * Kapacitor's Pipeline.Dot(): `digraph <name> {` then, for every node in topological
  * order (depth-first from the sources, taken in reverse order, reversed post-order),
- * one `parent -> child;` line per child, then `}`.
+ * one `parent -> child;` line per child, then `}`. A node whose spec has `dot: false`
+ * draws nothing (Kapacitor's BatchNode.dot() is empty: `batch0 -> query1` is left out).
  */
 export function toDot(p: PipelineDef, taskName: string): string {
   const byName = new Map(p.nodes.map((n) => [n.name, n]))
@@ -159,7 +160,7 @@ export function toDot(p: PipelineDef, taskName: string): string {
   for (let i = p.sources.length - 1; i >= 0; i--) visit(byName.get(p.sources[i]!)!)
   sorted.reverse()
   let out = `digraph ${taskName} {\n`
-  for (const n of sorted) for (const c of n.children) out += `${n.name} -> ${c};\n`
+  for (const n of sorted) if (n.spec.dot) for (const c of n.children) out += `${n.name} -> ${c};\n`
   return out + '}'
 }
 

@@ -34,11 +34,11 @@ const autoscaleTail = '\n        .replicas(lambda: 1)\n'
 
 t.test('define-time differences from Kapacitor', async (t) => {
   // pipeline/batch.go: `func (b *BatchNode) dot(buf *bytes.Buffer) {}` — "Do not add the source
-  // batch node to the dot output since its not really an edge." (spec batch.dot = false is not read by toDot)
+  // batch node to the dot output since its not really an edge."
   t.test('DOT of a batch task leaves out the batch0 -> query edges', async (t) => {
     const r = define("batch\n    |query('SELECT mean(\"v\") FROM \"db\".\"rp\".\"m\"')\n        .period(1m)\n        .every(1m)\n    |httpOut('x')\n")
     t.ok(r.ok)
-    if (r.ok) t.equal(r.dot, 'digraph t {\nquery1 -> http_out2;\n}', 'no batch0 edge', K)
+    if (r.ok) t.equal(r.dot, 'digraph t {\nquery1 -> http_out2;\n}', 'no batch0 edge')
   })
 
   // pipeline/k8s_autoscale.go newK8sAutoscaleNode: Cluster "default", ResourceTag "resource", no ResourceNameTag default
