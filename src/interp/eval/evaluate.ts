@@ -564,13 +564,15 @@ export class Evaluator {
     return { type: 'node', node }
   }
 
-  /** `|deadman(threshold, interval, lambda…)` ≡ stats(interval)|derivative('emitted').unit(interval).nonNegative()|alert().crit(…). */
+  /** `|deadman(threshold, interval, lambda…)` ≡ stats(interval).align()|derivative('emitted').unit(interval).nonNegative()|alert().crit(…). */
   private expand(parent: NodeBuilder, spec: NodeSpec, args: TickValue[], loc: Loc | undefined): Val {
     const [statsName, derivName, alertName] = spec.expandsTo!
     const threshold = args[0]!, interval = args[1]!
     const stats = this.newNode(nodeSpec(statsName!)!, [], [interval], loc)
     stats.watches = parent
     stats.implicit = true
+    // Kapacitor's Deadman(): `n.Stats(interval).Align()`
+    stats.props.set('align', [{ args: [] }])
     const deriv = this.newNode(nodeSpec(derivName!)!, [stats], [{ type: 'string', value: 'emitted' }], loc)
     deriv.implicit = true
     deriv.props.set('unit', [{ args: [interval] }])

@@ -107,7 +107,7 @@ t.test('define-time differences from Kapacitor', async (t) => {
   t.test("deadman's stats node is aligned", async (t) => {
     const r = define("var data = stream\n    |from()\n\ndata\n    |httpOut('x')\n\ndata\n    |deadman(10.0, 1m)\n")
     t.ok(r.ok)
-    if (r.ok) t.equal((r.json.nodes.find((n) => n.type === 'stats')!.properties as Record<string, unknown>).align, true, 'stats align', K)
+    if (r.ok) t.equal((r.json.nodes.find((n) => n.type === 'stats')!.properties as Record<string, unknown>).align, true, 'stats align')
   })
   // pipeline/node.go Stats: "If the source node does not have any children add a NoOpNode" (n.linkChild(noop),
   // after addSource(stats) assigned the stats id) — so |stats()/|deadman() on a childless node adds noop<id>
