@@ -87,6 +87,12 @@ function sortProblems(ps: TickProblem[]): TickProblem[] {
 export function checkAtStart(p: PipelineDef): TickProblem[] {
   const problems: TickProblem[] = []
   for (const n of p.nodes) {
+    if (n.spec.internal && n.implicit && n.input === null && n.parents.length > 0) {
+      // the noop linked to a childless node watched by stats: Kapacitor's ExecutingTask refuses a
+      // child of a node providing no edge (`|influxDBOut()` then `|stats()` on it)
+      const at = n.loc?.start
+      problems.push({ line: at?.line ?? 1, column: at?.column ?? 1, message: `cannot add child no edge expected: ${n.parents[0]!}:noedge -> ${n.name}:noedge` })
+    }
     n.spec.validateAtStart?.(n, (message, loc) => {
       const at = (loc ?? n.loc)?.start
       problems.push({ line: at?.line ?? 1, column: at?.column ?? 1, message })

@@ -60,6 +60,8 @@ export const DEADMAN_DEFAULTS = {
 
 /** The node type Kapacitor attaches as a pipeline source watching another node (`|stats()`, deadman). */
 const STATS_NODE = 'stats'
+/** The internal node Kapacitor links to a childless node that a stats node watches. */
+const NOOP_NODE = 'noOp'
 
 /** The location of synthesized AST (deadman's crit lambda when no call in the script made it). */
 const NO_LOC: Loc = { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } }
@@ -556,7 +558,7 @@ export class Evaluator {
     if (spec.name === STATS_NODE) {
       // Kapacitor's Stats(): the stats node is a source of the pipeline that watches its node
       const stats = this.newNode(spec, [], args, c.name.loc)
-      stats.watches = parent
+      this.watch(stats, parent)
       return { type: 'node', node: stats }
     }
     const others = args.filter((a) => a.type === 'node').map((a) => a.node as NodeBuilder)
@@ -564,13 +566,23 @@ export class Evaluator {
     return { type: 'node', node }
   }
 
+  /**
+   * Kapacitor's Stats(): the stats node (already given its id) watches `parent`; if `parent`
+   * has no children at that moment, a `noop` child is linked to it (next id, a DOT edge)
+   * so that it has somewhere to send its data.
+   */
+  private watch(stats: NodeBuilder, parent: NodeBuilder): void {
+    stats.watches = parent
+    if (parent.children.length === 0) this.newNode(nodeSpec(NOOP_NODE)!, [parent], [], stats.loc).implicit = true
+  }
+
   /** `|deadman(threshold, interval, lambda…)` ≡ stats(interval).align()|derivative('emitted').unit(interval).nonNegative()|alert().crit(…). */
   private expand(parent: NodeBuilder, spec: NodeSpec, args: TickValue[], loc: Loc | undefined): Val {
     const [statsName, derivName, alertName] = spec.expandsTo!
     const threshold = args[0]!, interval = args[1]!
     const stats = this.newNode(nodeSpec(statsName!)!, [], [interval], loc)
-    stats.watches = parent
     stats.implicit = true
+    this.watch(stats, parent)
     // Kapacitor's Deadman(): `n.Stats(interval).Align()`
     stats.props.set('align', [{ args: [] }])
     const deriv = this.newNode(nodeSpec(derivName!)!, [stats], [{ type: 'string', value: 'emitted' }], loc)
