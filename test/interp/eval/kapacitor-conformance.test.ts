@@ -1,9 +1,10 @@
 /**
- * Define-time differences from Kapacitor found while reviewing the node-type goldens
- * (test/fixtures/tick-eval/{autoscale,alert-handlers,batch-forecast,…}.tick) against
- * influxdata/kapacitor pipeline/*.go and pipeline/tick/*_test.go. Each case asserts
- * Kapacitor's behaviour and is marked todo until src/ is fixed; drop the todo then (and
- * regenerate the goldens: UPDATE_GOLDEN=1, for the batch DOT).
+ * Define-time behaviours where we once differed from Kapacitor, found while reviewing the
+ * node-type goldens (test/fixtures/tick-eval/{autoscale,alert-handlers,batch-forecast,…}.tick)
+ * against influxdata/kapacitor pipeline/*.go and pipeline/tick/*_test.go: batch DOT edges,
+ * the noop child of a watched node, deadman's aligned stats, holtWinters point times,
+ * autoscale defaults and validation, alert handler argument rules. Each case asserts
+ * Kapacitor's behaviour; a new difference is added here as a `{ todo }` case until fixed.
  */
 import t from 'tap'
 import { definePipeline } from '../../../src/interp/eval/define.js'
@@ -11,8 +12,6 @@ import { pipelineJSON, toDot } from '../../../src/interp/eval/pipeline-def.js'
 import { TickScriptError } from '../../../src/interp/errors.js'
 
 const dbrps = [{ db: 'telegraf', rp: 'autogen' }]
-/** every assertion below states Kapacitor's behaviour; todo until src/ agrees */
-const K = { todo: 'differs from Kapacitor (src/ fix pending)' }
 
 function define(source: string): { ok: true; json: ReturnType<typeof pipelineJSON>; dot: string } | { ok: false; error: string } {
   try {
