@@ -4,6 +4,7 @@
  * checked against influxd in line-protocol-parser.test.ts and the oracle tests).
  */
 import t from 'tap'
+import { seededRandom } from '../fixtures/seeded-random.js'
 import type { FieldValue, Point } from '../../src/model/point.js'
 import { encodePoint, encodePoints } from '../../src/ingest/line-protocol-encoder.js'
 import { LineProtocolParser } from '../../src/ingest/line-protocol-parser.js'
@@ -90,19 +91,9 @@ t.test('tricky points read back the same', async (t) => {
   t.same(r.points.map(show), points.map(show), 'as one body')
 })
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let x = s
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 t.test('random representable points read back the same (seeded)', async (t) => {
-  const r = rng(7)
+  const r = seededRandom(7)
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!
   const chars = ['a', 'b', 'z', ' ', ',', '=', '"', '\\', '\t', 'é', '😀', '\uE000', '#', '0', '-', '\0', 'n', '\r']
   const str = (min: number): string => {

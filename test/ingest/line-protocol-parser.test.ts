@@ -7,6 +7,7 @@
  * two paths agree on odd input, and the Telegraf payload checks the common case.
  */
 import t from 'tap'
+import { seededRandom } from '../fixtures/seeded-random.js'
 import { genTelegraf } from '../fixtures/telegraf-payload.js'
 import type { FieldValue, Point } from '../../src/model/point.js'
 import type { Precision } from '../../src/model/time.js'
@@ -260,16 +261,6 @@ t.test('small caches still give the right answers', async (t) => {
 // The fast path must agree with the exact path on anything. Seeded random bodies made of
 // the bytes that matter to the grammar, and of near-valid lines with one odd part.
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let x = s
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const ATOMS = ['m', 'cpu', 'a', 't', 'f', 'T', 'F', 'true', 'false', '1', '0', '-', '.', 'e', 'E', '+', 'i', 'u', '"', '\\', ',', '=', ' ', ' ', '\n', '\t', '\0', '#', '9223372036854775807', '9223372036854775808', '1e400', 'x', 'é', '\xff', '\r', 'N', '1.5', '-2', '3i', '"s"', 'host=a', ',t=v', ' v=1', ' 1700000000000000000', '  ']
 const MEASUREMENTS = ['m', 'cpu', 'm\\ x', 'm\\,y', 'm\\\\', '"m', 'm=x', 'm\\"', 'é', '\xffm', '#m']
@@ -315,7 +306,7 @@ function show(r: ParseResult): string {
 }
 
 t.test('fast path and exact path agree (seeded fuzz)', async (t) => {
-  const r = rng(20240611)
+  const r = seededRandom(20240611)
   const fast = new LineProtocolParser({ maxSeries: 64, maxFieldKeys: 64 })
   let mismatches = 0
   const N = 20000
@@ -330,7 +321,7 @@ t.test('fast path and exact path agree (seeded fuzz)', async (t) => {
 })
 
 t.test('integers, floats and timestamps of every length convert exactly (seeded)', async (t) => {
-  const r = rng(99)
+  const r = seededRandom(99)
   const digits = (n: number): string => {
     let s = String(1 + Math.floor(r() * 9))
     for (let k = 1; k < n; k++) s += String(Math.floor(r() * 10))

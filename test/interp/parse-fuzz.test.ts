@@ -6,6 +6,7 @@
  * script with an equal AST, and to a fixed point. Seed: TICK_FUZZ_SEED, else fixed; printed so a failure can be replayed.
  */
 import t from 'tap'
+import { seededRandom } from '../fixtures/seeded-random.js'
 import { parseTickScript } from '../../src/interp/parse.js'
 import { formatProgram } from '../../src/interp/format.js'
 import { TickScriptError } from '../../src/interp/errors.js'
@@ -15,16 +16,6 @@ import { isDeepStrictEqual } from 'node:util'
 const SEED = Number(process.env.TICK_FUZZ_SEED ?? 20261125)
 const MUTANTS = Number(process.env.TICK_FUZZ_MUTANTS ?? 4000)
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let x = a
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const TOKENS = [
   '(', ')', '[', ']', ',', '.', '|', '@', '*', '/', '//', '-', '!', '=', '==', '=~', '!~', '<', '>=', '+', '%', ';',
@@ -85,7 +76,7 @@ t.test('every fixture truncated at every offset', async (t) => {
 })
 
 t.test('token mutations', async (t) => {
-  const rnd = mulberry32(SEED)
+  const rnd = seededRandom(SEED)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!
   const fixtures = tickFixtures()
   let programs = 0, errors = 0
