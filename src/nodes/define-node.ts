@@ -11,6 +11,8 @@
  * (later) the runtime factory.
  */
 import type { Lambda, Loc, BinaryOp } from '../interp/ast.js'
+import type { PipelineNode } from '../interp/eval/pipeline-def.js'
+import type { NodeContext, NodeRuntime } from '../pipeline/runtime.js'
 
 // ---------------------------------------------------------------------------------
 // Edges
@@ -281,8 +283,8 @@ export function defineHandler(h: HandlerInput): HandlerSpec {
 // ---------------------------------------------------------------------------------
 // Node specs
 
-/** Runtime factory slot; the executor (next issue) fills it in. */
-export type CreateRuntime = (node: NodeInstance, ctx: unknown) => unknown
+/** Builds the node's runtime for one running task (src/pipeline). */
+export type CreateRuntime = (node: PipelineNode, ctx: NodeContext) => NodeRuntime
 
 export interface NodeSpec {
   /** the TICKscript identifier / chaining method: `window`, `influxDBOut` */

@@ -1,4 +1,5 @@
 import { defineNode, duration, flag, lambda, oneOf, prop, star, string, variadic, durationNs, lastArg } from './define-node.js'
+import { FromRuntime } from './from-runtime.js'
 
 export const fromNode = defineNode({
   name: 'from', wants: 'stream', provides: 'stream',
@@ -18,4 +19,5 @@ export const fromNode = defineNode({
     if (durationNs(lastArg(n, 'truncate')) < 0n) report('must not use a negative truncate duration')
     if (durationNs(lastArg(n, 'round')) < 0n) report('must not use a negative round duration')
   },
+  create: (node, ctx) => new FromRuntime(node, ctx),
 })

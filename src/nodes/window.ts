@@ -1,4 +1,5 @@
 import { defineNode, duration, flag, int, prop, durationNs, isSet, lastArg, numberOf } from './define-node.js'
+import { WindowRuntime } from './window-runtime.js'
 
 export const windowNode = defineNode({
   name: 'window', wants: 'stream', provides: 'batch',
@@ -18,4 +19,5 @@ export const windowNode = defineNode({
     if (periodCount !== 0 && isSet(n, 'align')) report('can only align windows based off time, not count')
     if (periodCount !== 0 && (numberOf(lastArg(n, 'everyCount')) ?? 0) <= 0) report('everyCount must be greater than zero')
   },
+  create: (node, ctx) => new WindowRuntime(node, ctx),
 })

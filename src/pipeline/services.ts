@@ -1,0 +1,34 @@
+/**
+ * What a running task may use from the daemon, handed to every node through its context
+ * (no ambient state). Tests build it with real parts: `newTaskServices()` gives a working
+ * set without a daemon.
+ */
+import type { Point } from '../model/point.js'
+import { HttpOutRegistry } from './http-out-registry.js'
+
+export interface HttpPostEndpoint {
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly basicAuth?: { readonly username: string; readonly password: string }
+  /** `[[httppost]] row-template` / `alert-template` bodies are not supported yet; the JSON series is sent */
+}
+
+export interface TaskServices {
+  /** where httpOut nodes publish what `GET /kapacitor/v1/tasks/<task>/<endpoint>` serves */
+  readonly httpOut: HttpOutRegistry
+  /** writes points into the daemon's own stream (kapacitorLoopback); they are routed like a /write */
+  loopback(points: readonly Point[]): void
+  /** `[[httppost]]` endpoints by name */
+  readonly httpPostEndpoints: ReadonlyMap<string, HttpPostEndpoint>
+  /** `default-retention-policy` */
+  readonly defaultRetentionPolicy: string
+}
+
+export function newTaskServices(over: Partial<TaskServices> = {}): TaskServices {
+  return {
+    httpOut: over.httpOut ?? new HttpOutRegistry(),
+    loopback: over.loopback ?? (() => {}),
+    httpPostEndpoints: over.httpPostEndpoints ?? new Map(),
+    defaultRetentionPolicy: over.defaultRetentionPolicy ?? '',
+  }
+}
