@@ -15,6 +15,7 @@ import { NodeCell } from './node-cell.js'
 import { propFlag, propString } from './props.js'
 import { GroupStates, type NodeContext, type NodeRuntime } from './runtime.js'
 import type { TaskServices } from './services.js'
+import { realScheduler, type Cancel, type Scheduler } from './scheduler.js'
 
 /** One routing key of a task input: exact db and rp, measurement '' = any. */
 export interface StreamInput {
@@ -33,6 +34,8 @@ export interface TaskExecutionOptions {
   readonly logger: Logger
   readonly clock: Clock
   readonly services: TaskServices
+  /** wall-clock timers (default: real ones) */
+  readonly scheduler?: Scheduler
 }
 
 export class TaskStartError extends Error {
@@ -48,8 +51,7 @@ export class TaskExecution {
   readonly dbrps: readonly Dbrp[]
   readonly pipeline: PipelineDef
   private readonly cells = new Map<string, NodeCell>()
-  private readonly timers = new Set<NodeJS.Timeout>()
-  private readonly cancels = new Set<() => void>()
+  private readonly cancels = new Set<Cancel>()
   private stopped = false
   private readonly opts: TaskExecutionOptions
 
@@ -93,6 +95,7 @@ export class TaskExecution {
 
   private contextFor(node: PipelineNode, cell: NodeCell): NodeContext {
     const exec = this
+    const scheduler = this.opts.scheduler ?? realScheduler
     return {
       task: this.id,
       node,
@@ -109,21 +112,18 @@ export class TaskExecution {
       counter: (name) => cell.counter(name),
       every(ms, fn) {
         if (exec.stopped) return
-        const t = setInterval(() => {
+        exec.cancels.add(scheduler.every(ms, () => {
           try { fn() } catch (err) { cell.error(err) }
-        }, ms)
-        t.unref()
-        exec.timers.add(t)
+        }))
       },
       after(ms, fn) {
         if (exec.stopped) return () => {}
-        const t = setTimeout(() => {
-          exec.timers.delete(t)
+        const cancel = scheduler.after(ms, () => {
+          exec.cancels.delete(cancel)
           try { fn() } catch (err) { cell.error(err) }
-        }, ms)
-        t.unref()
-        exec.timers.add(t)
-        return () => { clearTimeout(t); exec.timers.delete(t) }
+        })
+        exec.cancels.add(cancel)
+        return () => { cancel(); exec.cancels.delete(cancel) }
       },
       nodeStats: (name) => this.cells.get(name),
     }
@@ -177,9 +177,8 @@ export class TaskExecution {
   stop(): void {
     if (this.stopped) return
     this.stopped = true
-    for (const t of this.timers) { clearInterval(t); clearTimeout(t) }
-    this.timers.clear()
     for (const c of this.cancels) c()
+    this.cancels.clear()
     for (const n of this.pipeline.nodes) {
       const cell = this.cells.get(n.name)
       if (!cell?.runtime?.stop) continue
