@@ -40,6 +40,8 @@ export interface ErrorDetail {
 export interface NodeContext {
   /** the task id */
   readonly task: string
+  /** the task's dbrps (kapacitorLoopback's loop detection) */
+  readonly dbrps: ReadonlyArray<{ readonly db: string; readonly rp: string }>
   readonly node: PipelineNode
   /** child logger bound to {task, node} */
   readonly logger: Logger

@@ -98,6 +98,7 @@ export class TaskExecution {
     const scheduler = this.opts.scheduler ?? realScheduler
     return {
       task: this.id,
+      dbrps: this.dbrps,
       node,
       logger: cell.logger,
       clock: this.opts.clock,
