@@ -5,7 +5,13 @@
  */
 import { performance } from 'node:perf_hooks'
 import { systemClock, type Clock } from '../model/clock.js'
-import { CountingSink, type PointSink } from '../ingest/sink.js'
+import type { PointSink } from '../ingest/sink.js'
+import type { Point } from '../model/point.js'
+import { Matcher } from '../match/matcher.js'
+import { HttpOutRegistry } from '../pipeline/http-out-registry.js'
+import { newTaskServices } from '../pipeline/services.js'
+import { TaskService } from './task-service.js'
+import { TaskStore } from './task-store.js'
 import { IngestStats } from '../ingest/stats.js'
 import { startUdpListener, type UdpListener } from '../ingest/udp.js'
 import type { Config } from './config.js'
@@ -18,7 +24,7 @@ export interface DaemonOptions {
   config: Config
   /** Defaults to a logger made from `config.logging`. */
   logger?: Logger
-  /** Where accepted points go; defaults to a CountingSink until tasks exist. */
+  /** Also receives every accepted point, after the matcher (tests, recordings). */
   sink?: PointSink
   clock?: Clock
   /** How `/write` is routed (see http.ts); default `'raw'`. */
@@ -34,6 +40,9 @@ export interface Daemon {
   stats: IngestStats
   sink: PointSink
   store: Store
+  matcher: Matcher
+  tasks: TaskService
+  httpOut: HttpOutRegistry
   config: Config
   logger: Logger
   /** Graceful: stops accepting, finishes in-flight requests (up to `[http] shutdown-timeout`), closes UDP and the store. Idempotent. */
@@ -44,7 +53,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts
   const rootLogger = opts.logger ?? createLogger(config.logging)
   const logger = rootLogger.child({ service: 'kapacitord' })
-  const sink = opts.sink ?? new CountingSink()
+  const matcher = new Matcher()
+  const extra = opts.sink
+  const sink: PointSink = extra ? { write: (points) => { matcher.write(points); return extra.write(points) } } : matcher
   const clock = opts.clock ?? systemClock
   const startedAtMs = performance.now()
 
@@ -52,6 +63,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   const store = await openStore(config.dataDir)
   const stats = new IngestStats()
+  const httpOut = new HttpOutRegistry()
+  // loopback points are routed after the current write finishes, never re-entrantly
+  const loopback = (points: readonly Point[]): void => { queueMicrotask(() => matcher.write(points)) }
+  const tasks = new TaskService({
+    store: new TaskStore(store.db), matcher, logger: rootLogger.child({ service: 'task_master' }), clock,
+    services: newTaskServices({ httpOut, loopback, defaultRetentionPolicy: config.defaultRetentionPolicy }),
+  })
   let http: HttpServer | null = null
   const udp: UdpListener[] = []
   try {
@@ -59,7 +77,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       config, logger: rootLogger, sink, stats, clock,
       clusterId: store.clusterId, serverId: store.serverId, startedAtMs,
       writeRouting: opts.writeRouting,
+      tasks, httpOut,
     })
+    await tasks.startEnabled()
     const httpAddress = await http.listen()
     for (const u of config.udp) {
       if (!u.enabled) continue
@@ -87,13 +107,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let stopping: Promise<void> | null = null
     const httpServer = http
     return {
-      httpAddress, udpAddresses, stats, sink, store, config, logger: rootLogger,
+      httpAddress, udpAddresses, stats, sink, store, matcher, tasks, httpOut, config, logger: rootLogger,
       stop() {
         stopping ??= (async () => {
           logger.info('kapacitord stopping')
           const timeoutMs = Number(config.http.shutdownTimeout / 1_000_000n)
           await httpServer.close(timeoutMs)
           await Promise.all(udp.map((l) => l.stop()))
+          tasks.stopAll()
           await store.close()
           logger.info('kapacitord stopped')
         })()
@@ -103,6 +124,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   } catch (err) {
     await http?.close(0).catch(() => {})
     await Promise.all(udp.map((l) => l.stop().catch(() => {})))
+    tasks.stopAll()
     await store.close().catch(() => {})
     throw err
   }

@@ -29,6 +29,10 @@ import { pingRoutes } from './api/ping.js'
 import { queryRoutes } from './api/query.js'
 import { debugVarsRoutes } from './api/debug-vars.js'
 import { writeRoutes } from './api/write.js'
+import { taskRoutes } from './api/tasks.js'
+import { templateRoutes } from './api/templates.js'
+import type { TaskService } from './task-service.js'
+import { HttpOutRegistry } from '../pipeline/http-out-registry.js'
 
 export type WriteRouting = 'raw' | 'fastify'
 
@@ -42,6 +46,9 @@ export interface HttpServerOptions {
   readonly serverId: string
   readonly startedAtMs: number
   readonly writeRouting?: WriteRouting
+  /** the task service; without it the task and template routes are not served (ingest-only tests) */
+  readonly tasks?: TaskService
+  readonly httpOut?: HttpOutRegistry
 }
 
 export interface HttpServer {
@@ -208,5 +215,9 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     httpBind: config.http.bindAddress,
   })
   void app.register(writeRoutes, { handler: writeHandler })
+  if (opts.tasks) {
+    void app.register(taskRoutes, { tasks: opts.tasks, httpOut: opts.httpOut ?? new HttpOutRegistry() })
+    void app.register(templateRoutes, { tasks: opts.tasks })
+  }
   return app
 }

@@ -5,7 +5,10 @@
  * collector; any problem ⇒ a TickScriptError with all of them, in source order.
  */
 import { TickScriptError, type TickProblem } from '../errors.js'
-import { parseTickScript } from '../parse.js'
+import { parseLambdaExpr, parseTickScript } from '../parse.js'
+import { checkLambda } from '../lambda/compile.js'
+import { streamerWhereToLambda } from '../streamer-where.js'
+import type { Lambda } from '../ast.js'
 import { Evaluator, type DeadmanConfig, type VarInput } from './evaluate.js'
 import type { Dbrp, DeclaredVar, PipelineDef, PipelineNode, TaskType } from './pipeline-def.js'
 import { checkEdges, checkNodes } from './pipeline-checks.js'
@@ -23,6 +26,11 @@ export interface DefineOptions {
   readonly template?: boolean
   /** the [deadman] config section (default: Kapacitor's id and message, not global) */
   readonly deadman?: DeadmanConfig
+  /**
+   * the design doc's streamer definition fields (`define streamer --from M --where expr`):
+   * the measurement and where condition of every `from()` directly under `stream`
+   */
+  readonly streamer?: { readonly from?: string; readonly where?: string }
 }
 
 export interface Defined {
@@ -42,6 +50,7 @@ export function definePipeline(source: string, opts: DefineOptions = {}): Define
   const ev = new Evaluator({ type, vars: opts.vars ?? {}, ignoreMissingVars: opts.template ?? false, ...(opts.deadman ? { deadman: opts.deadman } : {}) }, report)
   ev.rootsConflict = conflict
   const result = ev.run(program, type)
+  if (opts.streamer) applyStreamer(result.nodes, opts.streamer, report)
   const edges = checkEdges(result.nodes, report)
   checkNodes(result.nodes, edges, report)
   if (problems.length > 0 || type === undefined) {
@@ -63,6 +72,31 @@ function freeze(n: NodeBuilder, input: PipelineNode['input'], output: PipelineNo
     ...(n.loc ? { loc: n.loc } : {}),
     ...(n.watches ? { watches: n.watches.name } : {}),
     ...(n.implicit ? { implicit: true } : {}),
+  }
+}
+
+/**
+ * A streamer's `from`/`where` definition fields become properties of the stream's from()
+ * nodes, as if the script had said `.measurement(M).where(lambda: expr)`. A bad where
+ * expression is reported with its position inside the where text, prefixed so.
+ */
+function applyStreamer(nodes: readonly NodeBuilder[], s: { readonly from?: string; readonly where?: string }, report: (p: TickProblem) => void): void {
+  let where: Lambda | undefined
+  if (s.where !== undefined && s.where.trim() !== '') {
+    try {
+      const body = parseLambdaExpr(streamerWhereToLambda(s.where))
+      for (const p of checkLambda(body)) report({ ...p, message: `where: ${p.message}` })
+      where = { kind: 'Lambda', body, loc: body.loc }
+    } catch (e) {
+      if (!(e instanceof TickScriptError)) throw e
+      for (const p of e.problems) report({ ...p, message: `where: ${p.message}` })
+      return
+    }
+  }
+  for (const n of nodes) {
+    if (n.spec.name !== 'from' || n.parents[0]?.spec.name !== 'stream') continue
+    if (s.from !== undefined && s.from !== '') n.props.set('measurement', [{ args: [{ type: 'string', value: s.from }] }])
+    if (where) n.props.set('where', [...(n.props.get('where') ?? []), { args: [{ type: 'lambda', lambda: where }] }])
   }
 }
 
