@@ -11,21 +11,22 @@ import { tickString } from '../pipeline/props.js'
 import { BaseRuntime, type NodeContext } from '../pipeline/runtime.js'
 
 export class HttpOutRuntime extends BaseRuntime {
-  private readonly last = new Map<string, Row>()
+  /** the last message per group; rows are built only when the endpoint is read */
+  private readonly last = new Map<string, PointMessage | BatchMessage>()
 
   constructor(node: PipelineNode, ctx: NodeContext) {
     super(ctx)
     const endpoint = tickString(node.args[0]!)
-    ctx.services.httpOut.register(ctx.task, endpoint, { render: () => resultJSON([...this.last.values()]) })
+    ctx.services.httpOut.register(ctx.task, endpoint, { render: () => resultJSON([...this.last.values()].map(toRow)) })
   }
 
   protected override point(p: PointMessage): void {
-    this.last.set(p.group.id, pointRow(p))
+    this.last.set(p.group.id, p)
     this.ctx.emit(p)
   }
 
   protected override batch(b: BatchMessage): void {
-    this.last.set(b.group.id, batchRow(b))
+    this.last.set(b.group.id, b)
     this.ctx.emit(b)
   }
 
@@ -33,4 +34,8 @@ export class HttpOutRuntime extends BaseRuntime {
     this.last.delete(m.group.id)
     this.ctx.emit(m)
   }
+}
+
+function toRow(m: PointMessage | BatchMessage): Row {
+  return m.kind === 'point' ? pointRow(m) : batchRow(m)
 }

@@ -11,7 +11,19 @@ import type { Message } from './messages.js'
 import type { Point } from '../model/point.js'
 import type { Counter, ErrorDetail, GroupStates, NodeRuntime, NodeStatsView, StreamSourceRuntime } from './runtime.js'
 
-/** Wall time spent in deliveries nested inside the one being timed (synchronous children). */
+/**
+ * Exec time is sampled: one propagation in SAMPLE_MASK + 1 (a point from the matcher and
+ * everything it causes downstream, synchronously) is timed at every node it reaches, the
+ * others are not timed at all — reading the clock twice per delivery costs about as much
+ * as the delivery itself. Within a timed propagation each node's own time excludes its
+ * children's (nestedMs), as Kapacitor's avg_exec_time_ns does.
+ */
+const SAMPLE_MASK = 63
+let sampleTick = 0
+let timing = false
+/** nesting of deliveries on the stack: 0 = a delivery that starts a propagation */
+let depth = 0
+/** Wall time spent in timed deliveries nested inside the one being timed. */
 let nestedMs = 0
 
 /** Errors logged per node before logging falls back to one line per second. */
@@ -44,29 +56,56 @@ export class NodeCell implements NodeStatsView {
   deliver(msg: Message, parent: number): void {
     this.collected++
     if (msg.kind === 'deleteGroup') for (const g of this.groupStates) g.delete(msg.group)
+    if (depth === 0) timing = (++sampleTick & SAMPLE_MASK) === 0
+    if (!timing) {
+      depth++
+      try {
+        this.runtime.receive(msg, parent)
+      } catch (err) {
+        this.error(err, { group: msg.group })
+      }
+      depth--
+      return
+    }
     const outer = nestedMs
     nestedMs = 0
+    depth++
     const t0 = performance.now()
     try {
       this.runtime.receive(msg, parent)
     } catch (err) {
       this.error(err, { group: msg.group })
     }
+    depth--
     this.timed(t0, outer)
   }
 
-  /** A point from the matcher into a stream source (`from`). */
+  /** A point from the matcher into a stream source (`from`): always the start of a propagation. */
   deliverPoint(p: Point): void {
     this.collected++
+    timing = (++sampleTick & SAMPLE_MASK) === 0
+    if (!timing) {
+      depth++
+      try {
+        (this.runtime as StreamSourceRuntime).acceptPoint(p)
+      } catch (err) {
+        this.error(err)
+      }
+      depth--
+      return
+    }
     const outer = nestedMs
     nestedMs = 0
+    depth++
     const t0 = performance.now()
     try {
       (this.runtime as StreamSourceRuntime).acceptPoint(p)
     } catch (err) {
       this.error(err)
     }
+    depth--
     this.timed(t0, outer)
+    timing = false
   }
 
   private timed(t0: number, outer: number): void {
