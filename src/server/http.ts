@@ -213,6 +213,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     serverId: opts.serverId,
     startedAtMs: opts.startedAtMs,
     httpBind: config.http.bindAddress,
+    ...(opts.tasks ? { taskCounts: taskCountsOf(opts.tasks) } : {}),
   })
   void app.register(writeRoutes, { handler: writeHandler })
   if (opts.tasks) {
@@ -220,4 +221,8 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     void app.register(templateRoutes, { tasks: opts.tasks })
   }
   return app
+}
+
+function taskCountsOf(tasks: TaskService): () => Promise<{ tasks: number; enabled: number }> {
+  return async () => ({ tasks: (await tasks.list()).length, enabled: tasks.enabledCount })
 }

@@ -86,6 +86,10 @@ t.test('define, enable, write, read httpOut', async (t) => {
   t.equal(stats.window2.emitted, 1)
   t.match(got.body.dot, /from1 -> window2 \[processed="12"\];/)
 
+  const vars = (await k.call('GET', '/kapacitor/v1/debug/vars')).body
+  t.equal(vars.num_tasks, 1)
+  t.equal(vars.num_enabled_tasks, 1)
+
   // writes to another db do not reach the task
   t.equal(await k.write('cpu,host=a value=99i 13', 'db=other&rp=autogen&precision=s'), 204)
   t.equal((await k.call('GET', '/kapacitor/v1/tasks/cpu_window')).body.stats['node-stats'].from1.collected, 24)

@@ -18,6 +18,8 @@ export interface DebugVarsOptions {
   /** `performance.now()`-style milliseconds at start, for `uptime`. */
   readonly startedAtMs: number
   readonly httpBind: string
+  /** task counts for num_tasks / num_enabled_tasks */
+  readonly taskCounts?: () => Promise<{ tasks: number; enabled: number }>
 }
 
 interface Stat { name: string; tags: Record<string, string>; values: Record<string, number> }
@@ -63,14 +65,15 @@ export const debugVarsRoutes: FastifyPluginAsync<DebugVarsOptions> = async (app,
   const handler = async (): Promise<Record<string, unknown>> => {
     const ingest = await opts.stats.snapshot()
     const mem = process.memoryUsage()
+    const counts = opts.taskCounts ? await opts.taskCounts() : { tasks: 0, enabled: 0 }
     return {
       cluster_id: opts.clusterId,
       server_id: opts.serverId,
       host: opts.hostname,
       product: PRODUCT,
       version: KAPACITOR_COMPAT_VERSION,
-      num_tasks: 0,
-      num_enabled_tasks: 0,
+      num_tasks: counts.tasks,
+      num_enabled_tasks: counts.enabled,
       num_subscriptions: 0,
       uptime: Math.floor((performance.now() - opts.startedAtMs) / 1000),
       cmdline: process.argv,
