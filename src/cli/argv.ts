@@ -1,0 +1,91 @@
+/**
+ * Command-line pieces shared by the verbs: Kapacitor's single-dash long flags, `-dbrp`
+ * values, glob detection.
+ */
+import type { Dbrp } from './client.js'
+
+/**
+ * Rewrites Kapacitor's Go-style flags for yargs: `-tick f` → `--tick f`, and a value
+ * option followed by its value becomes one `--opt=value` token, so that a value starting
+ * with a dash (`-where "-1 < x"`) is not read as another flag (Go's flag package takes
+ * the next word as the value whatever it looks like). Single letters (`-h`) and
+ * everything after `--` are left alone.
+ */
+export function normalizeArgv(argv: readonly string[], valueOptions: ReadonlySet<string>): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const tok = argv[i]!
+    if (tok === '--') {
+      out.push(...argv.slice(i))
+      break
+    }
+    const m = /^--?([A-Za-z][A-Za-z0-9_-]*)(=.*)?$/.exec(tok)
+    const name = m?.[1]
+    if (m === null || name === undefined || (name.length === 1 && !tok.startsWith('--'))) {
+      out.push(tok)
+      continue
+    }
+    if (m[2] !== undefined) {
+      out.push(`--${name}${m[2]}`)
+    } else if (valueOptions.has(name) && i + 1 < argv.length) {
+      out.push(`--${name}=${argv[i + 1]!}`)
+      i++
+    } else {
+      out.push(`--${name}`)
+    }
+  }
+  return out
+}
+
+/**
+ * Kapacitor's `-dbrp` value: `"db"."rp"` where the quotes are optional and a quoted part
+ * may contain `\"`. Errors use the Go CLI's wording.
+ */
+export function parseDbrp(value: string): Dbrp {
+  if (value.length === 0) throw new Error('dbrp cannot be empty')
+  let db: string
+  let n: number
+  if (value[0] === '"') {
+    ;[db, n] = readQuoted(value)
+  } else {
+    n = value.indexOf('.')
+    if (n === -1) throw new Error('does not contain a \'.\', it must be in the form "dbname"."rpname" where the quotes are optional.')
+    db = value.slice(0, n)
+  }
+  if (value[n] !== '.') throw new Error("dbrp must specify retention policy, do you have a missing or extra '.'?")
+  const rest = value.slice(n + 1)
+  if (rest.length === 0) throw new Error("dbrp must specify retention policy, do you have a missing or extra '.'?")
+  const rp = rest[0] === '"' ? readQuoted(rest)[0] : rest
+  return { db, rp }
+}
+
+/** Reads a quoted string at the start of `txt`; returns the unescaped text and the index just past the closing quote. */
+function readQuoted(txt: string): [string, number] {
+  const quote = txt[0]!
+  let s = ''
+  let i = 1
+  for (; i < txt.length; i++) {
+    const c = txt[i]!
+    if (c === '\\' && txt[i + 1] === quote) {
+      s += quote
+      i++
+    } else if (c === quote) {
+      return [s, i + 1]
+    } else {
+      s += c
+    }
+  }
+  return [s, i]
+}
+
+/** The dbrps of repeated `-dbrp` flags (yargs gives a string for one, an array for several). */
+export function dbrpsOf(flag: unknown): Dbrp[] {
+  if (flag === undefined) return []
+  const values = Array.isArray(flag) ? flag : [flag]
+  return values.map((v) => parseDbrp(String(v)))
+}
+
+/** Whether an id argument is a glob pattern (Go's filepath.Match syntax) rather than one id. */
+export function isGlob(s: string): boolean {
+  return /[*?[\\]/.test(s)
+}

@@ -1,0 +1,276 @@
+/**
+ * A small client of kapacitord's HTTP API (`/kapacitor/v1/...`) on Node's global fetch:
+ * the calls the CLI verbs need, Kapacitor's JSON shapes, and errors that carry the
+ * server's `{"error": msg}` text (what the Go client prints).
+ */
+
+export interface Dbrp {
+  db: string
+  rp: string
+}
+
+export interface ApiVar {
+  type: string
+  value?: unknown
+  description?: string
+}
+
+export type ApiVars = Record<string, ApiVar>
+
+export interface Link {
+  rel: string
+  href: string
+}
+
+/** The task object (§5.2); every field is optional because `?fields=` trims it. */
+export interface ApiTask {
+  link?: Link
+  id: string
+  'template-id'?: string
+  type?: string
+  dbrps?: Dbrp[]
+  script?: string
+  vars?: ApiVars
+  dot?: string
+  status?: string
+  executing?: boolean
+  error?: string
+  stats?: unknown
+  created?: string
+  modified?: string
+  'last-enabled'?: string
+}
+
+export interface ApiTemplate {
+  link?: Link
+  id: string
+  type?: string
+  script?: string
+  vars?: ApiVars
+  dot?: string
+  error?: string
+  created?: string
+  modified?: string
+}
+
+/** What POST /tasks and PATCH /tasks/<id> accept; absent fields are left unchanged by PATCH. */
+export interface TaskOptions {
+  id?: string
+  'template-id'?: string
+  type?: string
+  dbrps?: Dbrp[]
+  script?: string
+  status?: 'enabled' | 'disabled'
+  vars?: ApiVars
+  /** Streamer definitions: the implicit from()'s measurement and where expression. */
+  from?: string
+  where?: string
+}
+
+export interface TemplateOptions {
+  id?: string
+  type?: string
+  script?: string
+}
+
+export interface ListOptions {
+  pattern?: string
+  fields?: readonly string[]
+  offset?: number
+  limit?: number
+}
+
+/** An answer other than 2xx; `message` is the server's `error` text when it sent one. */
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+/** The server could not be reached (refused, DNS, TLS, reset). */
+export class ConnectionError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ConnectionError'
+  }
+}
+
+export const DEFAULT_URL = 'http://localhost:9092'
+
+const BASE = '/kapacitor/v1'
+
+export class KapacitorClient {
+  private readonly base: string
+  private readonly auth: string | undefined
+
+  /** `url` may carry `user:password@` (Kapacitor's CLI accepts it); fetch refuses credentials in URLs, so they become a Basic header. */
+  constructor(url: string) {
+    let parsed: URL
+    try {
+      parsed = new URL(url)
+    } catch {
+      throw new Error(`invalid URL ${JSON.stringify(url)}: it must be of the form http(s)://host:port`)
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new Error(`invalid URL ${JSON.stringify(url)}: the scheme must be http or https`)
+    }
+    if (parsed.username !== '' || parsed.password !== '') {
+      const user = decodeURIComponent(parsed.username)
+      const pass = decodeURIComponent(parsed.password)
+      this.auth = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`
+      parsed.username = ''
+      parsed.password = ''
+    }
+    this.base = parsed.toString().replace(/\/+$/, '')
+  }
+
+  get url(): string {
+    return this.base
+  }
+
+  taskPath(id: string): string {
+    return `${BASE}/tasks/${encodeURIComponent(id)}`
+  }
+
+  templatePath(id: string): string {
+    return `${BASE}/templates/${encodeURIComponent(id)}`
+  }
+
+  task(id: string, query: Record<string, string> = {}): Promise<ApiTask> {
+    return this.json<ApiTask>('GET', this.taskPath(id) + queryString(query))
+  }
+
+  /** null when the task does not exist (404). */
+  findTask(id: string): Promise<ApiTask | null> {
+    return this.orNull(this.task(id))
+  }
+
+  createTask(opts: TaskOptions): Promise<ApiTask> {
+    return this.json<ApiTask>('POST', `${BASE}/tasks`, opts)
+  }
+
+  /** `path` is a task path or the `link.href` of a listed task. */
+  updateTask(path: string, opts: TaskOptions): Promise<ApiTask> {
+    return this.json<ApiTask>('PATCH', path, opts)
+  }
+
+  async deleteTask(path: string): Promise<void> {
+    await this.send('DELETE', path)
+  }
+
+  async listTasks(opts: ListOptions = {}): Promise<ApiTask[]> {
+    const r = await this.json<{ tasks?: ApiTask[] }>('GET', `${BASE}/tasks${listQuery(opts)}`)
+    return r.tasks ?? []
+  }
+
+  template(id: string): Promise<ApiTemplate> {
+    return this.json<ApiTemplate>('GET', this.templatePath(id))
+  }
+
+  /** null when the template does not exist (404). */
+  findTemplate(id: string): Promise<ApiTemplate | null> {
+    return this.orNull(this.template(id))
+  }
+
+  createTemplate(opts: TemplateOptions): Promise<ApiTemplate> {
+    return this.json<ApiTemplate>('POST', `${BASE}/templates`, opts)
+  }
+
+  updateTemplate(path: string, opts: TemplateOptions): Promise<ApiTemplate> {
+    return this.json<ApiTemplate>('PATCH', path, opts)
+  }
+
+  async deleteTemplate(path: string): Promise<void> {
+    await this.send('DELETE', path)
+  }
+
+  async listTemplates(opts: ListOptions = {}): Promise<ApiTemplate[]> {
+    const r = await this.json<{ templates?: ApiTemplate[] }>('GET', `${BASE}/templates${listQuery(opts)}`)
+    return r.templates ?? []
+  }
+
+  debugVars(): Promise<Record<string, unknown>> {
+    return this.json<Record<string, unknown>>('GET', `${BASE}/debug/vars`)
+  }
+
+  /** The body as the server sent it (`kapacitor vars` copies it to stdout). */
+  async debugVarsText(): Promise<string> {
+    return (await this.send('GET', `${BASE}/debug/vars`)).text()
+  }
+
+  private async orNull<T>(p: Promise<T>): Promise<T | null> {
+    try {
+      return await p
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null
+      throw err
+    }
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.send(method, path, body)
+    const text = await res.text()
+    if (text === '') return {} as T
+    try {
+      return JSON.parse(text) as T
+    } catch {
+      throw new ApiError(res.status, `invalid JSON in the answer to ${method} ${path}: ${text.slice(0, 200)}`)
+    }
+  }
+
+  private async send(method: string, path: string, body?: unknown): Promise<Response> {
+    const url = this.base + path
+    const headers: Record<string, string> = {}
+    if (this.auth !== undefined) headers['Authorization'] = this.auth
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    let res: Response
+    try {
+      res = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
+    } catch (err) {
+      throw new ConnectionError(`${method} ${url}: ${connectionCause(err)}`)
+    }
+    if (res.status >= 200 && res.status < 300) return res
+    const text = await res.text()
+    throw new ApiError(res.status, errorText(res.status, text))
+  }
+}
+
+function connectionCause(err: unknown): string {
+  // fetch wraps the socket error: TypeError('fetch failed', { cause: Error('connect ECONNREFUSED ...') }).
+  const cause = (err as { cause?: unknown }).cause
+  if (cause instanceof Error) {
+    const errors = (cause as { errors?: unknown }).errors
+    if (Array.isArray(errors) && errors[0] instanceof Error) return errors[0].message
+    return cause.message
+  }
+  return err instanceof Error ? err.message : String(err)
+}
+
+/** The server's `error` (or `message`) text; otherwise the status and the start of the body. */
+export function errorText(status: number, body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown }
+    if (typeof parsed.error === 'string' && parsed.error !== '') return parsed.error
+    if (typeof parsed.message === 'string' && parsed.message !== '') return parsed.message
+  } catch {
+    // not JSON: fall through
+  }
+  const trimmed = body.trim()
+  return trimmed === '' ? `HTTP ${status}` : `HTTP ${status}: ${trimmed.slice(0, 200)}`
+}
+
+function queryString(q: Record<string, string>): string {
+  const s = new URLSearchParams(q).toString()
+  return s === '' ? '' : `?${s}`
+}
+
+function listQuery(opts: ListOptions): string {
+  const q = new URLSearchParams()
+  if (opts.pattern !== undefined && opts.pattern !== '') q.set('pattern', opts.pattern)
+  for (const f of opts.fields ?? []) q.append('fields', f)
+  if (opts.offset !== undefined) q.set('offset', String(opts.offset))
+  if (opts.limit !== undefined) q.set('limit', String(opts.limit))
+  const s = q.toString()
+  return s === '' ? '' : `?${s}`
+}

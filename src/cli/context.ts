@@ -1,0 +1,21 @@
+/** What every verb gets: the API client and where to print. */
+import type { KapacitorClient } from './client.js'
+
+export interface Io {
+  out(text: string): void
+  err(text: string): void
+}
+
+export interface CliContext {
+  readonly client: KapacitorClient
+  readonly io: Io
+}
+
+/** Wrong arguments: the verb's usage is printed and the exit status is 2. */
+export class UsageError extends Error {
+  constructor(message: string, readonly verb?: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+

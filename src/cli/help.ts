@@ -1,0 +1,67 @@
+/** `kapacitor help [command]`: the command list, or one command's usage. */
+import { DEFINE_TEMPLATE_USAGE } from './define-template.js'
+import { DEFINE_USAGE } from './define.js'
+import { DELETE_USAGE } from './delete.js'
+import { DISABLE_USAGE } from './disable.js'
+import { ENABLE_USAGE } from './enable.js'
+import { LIST_USAGE } from './list.js'
+import { RELOAD_USAGE } from './reload.js'
+import { SHOW_TEMPLATE_USAGE } from './show-template.js'
+import { SHOW_USAGE } from './show.js'
+import { STATS_USAGE } from './stats.js'
+import { VARS_USAGE } from './vars.js'
+import { VERSION_USAGE } from './version.js'
+
+export const HELP_USAGE = `Usage: kapacitor help [command]
+`
+
+export const MAIN_USAGE = `
+Usage: kapacitor [options] [command] [args]
+
+Commands:
+
+	define                Create/update a task (or a streamer: define streamer --name ...).
+	define-template       Create/update a template.
+	enable                Enable and start running a task with live data.
+	disable               Stop running a task.
+	reload                Reload a running task with an updated task definition.
+	delete                Delete tasks or templates.
+	list                  List information about tasks or templates.
+	show                  Display detailed information about a task.
+	show-template         Display detailed information about a template.
+	stats                 Display various stats about Kapacitor.
+	version               Displays the Kapacitor version info.
+	vars                  Print debug vars in JSON format.
+	help                  Prints help for a command.
+
+Options:
+
+  -url string
+    	The URL http(s)://host:port of the kapacitord server. Defaults to the KAPACITOR_URL environment variable or http://localhost:9092 if not set.
+  -skipVerify
+    	Disable SSL verification (note, this is insecure). Defaults to the KAPACITOR_UNSAFE_SSL environment variable or false if not set.
+`
+
+export const USAGES: Readonly<Record<string, string>> = {
+  define: DEFINE_USAGE,
+  'define-template': DEFINE_TEMPLATE_USAGE,
+  enable: ENABLE_USAGE,
+  disable: DISABLE_USAGE,
+  reload: RELOAD_USAGE,
+  delete: DELETE_USAGE,
+  list: LIST_USAGE,
+  show: SHOW_USAGE,
+  'show-template': SHOW_TEMPLATE_USAGE,
+  stats: STATS_USAGE,
+  version: VERSION_USAGE,
+  vars: VARS_USAGE,
+  help: HELP_USAGE,
+}
+
+export const COMMANDS: readonly string[] = Object.keys(USAGES)
+
+/** The text `kapacitor help [command]` prints; undefined for an unknown command. */
+export function helpText(command: string | undefined): string | undefined {
+  if (command === undefined) return MAIN_USAGE
+  return USAGES[command]
+}
