@@ -1,4 +1,5 @@
 import { defineNode, bool, duration, prop, durationNs, lastArg } from './define-node.js'
+import { BarrierRuntime } from './barrier-runtime.js'
 
 export const barrierNode = defineNode({
   name: 'barrier', wants: 'any', provides: 'same',
@@ -15,4 +16,5 @@ export const barrierNode = defineNode({
     else if (period === 0n && idle <= 0n) report('idle must be greater than zero')
     else if (period <= 0n && idle === 0n) report('period must be greater than zero')
   },
+  create: (node, ctx) => new BarrierRuntime(node, ctx),
 })

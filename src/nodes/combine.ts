@@ -1,4 +1,5 @@
 import { defineNode, duration, int, lambda, prop, string, variadic, allArgs, numberOf, lastArg } from './define-node.js'
+import { CombineRuntime } from './combine-runtime.js'
 
 export const combineNode = defineNode({
   name: 'combine', wants: 'any', provides: 'stream',
@@ -15,4 +16,5 @@ export const combineNode = defineNode({
     if (allArgs(n, 'as').length !== n.args.length) report('must provide one name per expression via the "As" property')
     if ((numberOf(lastArg(n, 'max')) ?? 1) < 0) report('max must be non negative')
   },
+  create: (node, ctx) => new CombineRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, bool, duration, optionalProp, prop, string, variadic } from './define-node.js'
+import { FlattenRuntime } from './flatten-runtime.js'
 
 export const flattenNode = defineNode({
   name: 'flatten', wants: 'any', provides: 'same',
@@ -9,4 +10,5 @@ export const flattenNode = defineNode({
     tolerance: prop(duration(), { default: 0n }),
     dropOriginalFieldName: optionalProp(bool(), { default: false, doc: 'Leave the original field name out of the new names.' }),
   },
+  create: (node, ctx) => new FlattenRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, bool, duration, enumOf, node, prop, string, variadic, allArgs, stringOf, lastArg } from './define-node.js'
+import { JoinRuntime } from './join-runtime.js'
 
 export const joinNode = defineNode({
   name: 'join', wants: 'any', provides: 'same',
@@ -28,4 +29,5 @@ export const joinNode = defineNode({
       seen.add(p)
     }
   },
+  create: (node, ctx) => new JoinRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, duration } from './define-node.js'
+import { ShiftRuntime } from './shift-runtime.js'
 
 export const shiftNode = defineNode({
   name: 'shift', wants: 'any', provides: 'same',
@@ -8,4 +9,5 @@ export const shiftNode = defineNode({
     const d = n.args[0]
     if (d?.type === 'duration' && d.ns === 0n) report('invalid shift value: must be non zero duration')
   },
+  create: (node, ctx) => new ShiftRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, node, prop, string, variadic } from './define-node.js'
+import { UnionRuntime } from './union-runtime.js'
 
 export const unionNode = defineNode({
   name: 'union', wants: 'any', provides: 'same',
@@ -7,4 +8,5 @@ export const unionNode = defineNode({
   properties: {
     rename: prop(string(), { default: '', doc: 'New name of the merged data.' }),
   },
+  create: (node, ctx) => new UnionRuntime(node, ctx),
 })
