@@ -4,6 +4,7 @@
  * still has its own declaration entry.
  */
 import { defineNode, duration, flag, int, float, param, prop, string, variadic, type NodeSpec, type Param, type Provides } from './define-node.js'
+import { InfluxQLRuntime } from './influxql-runtime.js'
 
 export type FieldType = 'float' | 'int' | 'string' | 'bool'
 export type InfluxQLKind = 'aggregate' | 'selector' | 'transform'
@@ -36,10 +37,11 @@ function influxqlFunction(o: {
   method?: string; alwaysPointTimes?: boolean
 }): NodeSpec {
   const method = o.method ?? o.name
-  infoByName.set(o.name, {
+  const info: InfluxQLInfo = {
     kind: o.kind, fieldTypes: o.fieldTypes, fieldArg: o.fieldArg ?? 0, emptyBatchValue: o.emptyBatchValue ?? false,
     alwaysPointTimes: o.alwaysPointTimes ?? false,
-  })
+  }
+  infoByName.set(o.name, info)
   return defineNode({
     name: o.name, desc: method, wants: 'any', provides: o.provides, doc: o.doc,
     args: o.args ?? [param('field', string())],
@@ -52,6 +54,7 @@ function influxqlFunction(o: {
         ? { ...flag({ doc: 'Always true: Holt-Winters always uses the points\' times.' }), default: true }
         : flag({ doc: 'Use the selected point\'s time instead of the batch time (selectors only).' }),
     },
+    create: (node, ctx) => new InfluxQLRuntime(node, ctx, info),
   })
 }
 
