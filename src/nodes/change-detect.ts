@@ -1,4 +1,5 @@
 import { defineNode, string, variadic } from './define-node.js'
+import { ChangeDetectRuntime } from './change-detect-runtime.js'
 
 export const changeDetectNode = defineNode({
   name: 'changeDetect', desc: 'changeDetect', wants: 'any', provides: 'same',
@@ -7,4 +8,5 @@ export const changeDetectNode = defineNode({
   validate(n, report) {
     if (n.args.length === 0) report('must provide at least one field name')
   },
+  create: (node, ctx) => new ChangeDetectRuntime(node, ctx),
 })

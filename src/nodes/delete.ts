@@ -1,4 +1,5 @@
 import { defineNode, prop, string } from './define-node.js'
+import { DeleteRuntime } from './delete-runtime.js'
 
 export const deleteNode = defineNode({
   name: 'delete', wants: 'any', provides: 'same',
@@ -8,4 +9,5 @@ export const deleteNode = defineNode({
     field: prop(string(), { repeat: 'append', doc: 'A field to remove.' }),
     tag: prop(string(), { repeat: 'append', doc: 'A tag to remove.' }),
   },
+  create: (node, ctx) => new DeleteRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, duration, flag, prop, string, NS, durationNs, lastArg, isSet } from './define-node.js'
+import { DerivativeRuntime } from './derivative-runtime.js'
 
 export const derivativeNode = defineNode({
   name: 'derivative', wants: 'any', provides: 'same',
@@ -12,4 +13,5 @@ export const derivativeNode = defineNode({
   validate(n, report) {
     if (isSet(n, 'unit') && durationNs(lastArg(n, 'unit')) <= 0n) report('derivative unit must be greater than zero')
   },
+  create: (node, ctx) => new DerivativeRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, lambda, prop, string, variadic, allArgs } from './define-node.js'
+import { EvalRuntime } from './eval-runtime.js'
 
 export const evalNode = defineNode({
   name: 'eval', wants: 'any', provides: 'same',
@@ -18,4 +19,5 @@ export const evalNode = defineNode({
       if (t.type === 'string' && !as.includes(t.value)) return report(`invalid tag name ${JSON.stringify(t.value)}, name is not present is .as() names`)
     }
   },
+  create: (node, ctx) => new EvalRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, flag, lambda, oneOf, prop, star, string, variadic, allArgs, isSet } from './define-node.js'
+import { GroupByRuntime } from './group-by-runtime.js'
 
 export const groupByNode = defineNode({
   name: 'groupBy', desc: 'groupby', wants: 'any', provides: 'same',
@@ -13,4 +14,5 @@ export const groupByNode = defineNode({
     if (hasStar && n.args.length > 1) report('cannot group by both * and named dimensions')
     if (isSet(n, 'exclude') && !hasStar && allArgs(n, 'exclude').length > 0) report('exclude requires grouping by *')
   },
+  create: (node, ctx) => new GroupByRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, duration, int, oneOf } from './define-node.js'
+import { SampleRuntime } from './sample-runtime.js'
 
 export const sampleNode = defineNode({
   name: 'sample', wants: 'any', provides: 'same',
@@ -8,4 +9,5 @@ export const sampleNode = defineNode({
     const r = n.args[0]
     if ((r?.type === 'int' && r.value <= 0n) || (r?.type === 'duration' && r.ns <= 0n)) report('sample rate must be greater than zero')
   },
+  create: (node, ctx) => new SampleRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, lambda, prop, string } from './define-node.js'
+import { StateCountRuntime } from './state-count-runtime.js'
 
 export const stateCountNode = defineNode({
   name: 'stateCount', desc: 'state_count', wants: 'any', provides: 'same',
@@ -7,4 +8,5 @@ export const stateCountNode = defineNode({
   properties: {
     as: prop(string(), { default: 'state_count', doc: 'Name of the result field.' }),
   },
+  create: (node, ctx) => new StateCountRuntime(node, ctx),
 })

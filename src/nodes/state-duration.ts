@@ -1,4 +1,5 @@
 import { defineNode, duration, lambda, prop, string, NS } from './define-node.js'
+import { StateDurationRuntime } from './state-duration-runtime.js'
 
 export const stateDurationNode = defineNode({
   name: 'stateDuration', desc: 'state_duration', wants: 'any', provides: 'same',
@@ -8,4 +9,5 @@ export const stateDurationNode = defineNode({
     unit: prop(duration(), { default: NS.s, doc: 'Time unit of the duration.' }),
     as: prop(string(), { default: 'state_duration', doc: 'Name of the result field.' }),
   },
+  create: (node, ctx) => new StateDurationRuntime(node, ctx),
 })
