@@ -1,4 +1,5 @@
 import { defineNode, duration, flag, param, prop, string, variadic, allArgs } from './define-node.js'
+import { HttpPostRuntime } from './http-post-runtime.js'
 
 export const httpPostNode = defineNode({
   name: 'httpPost', desc: 'http_post', wants: 'any', provides: 'same',
@@ -23,4 +24,5 @@ export const httpPostNode = defineNode({
       if (k?.type === 'string' && k.value.toUpperCase() === 'AUTHENTICATE') return report("cannot set 'authenticate' header", h.loc)
     }
   },
+  create: (node, ctx) => new HttpPostRuntime(node, ctx),
 })

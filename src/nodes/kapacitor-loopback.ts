@@ -1,4 +1,5 @@
 import { defineNode, param, prop, string, isSet } from './define-node.js'
+import { KapacitorLoopbackRuntime } from './kapacitor-loopback-runtime.js'
 
 export const kapacitorLoopbackNode = defineNode({
   name: 'kapacitorLoopback', desc: 'kapacitor_loopback', wants: 'any', provides: 'none',
@@ -14,4 +15,5 @@ export const kapacitorLoopbackNode = defineNode({
     if (!isSet(n, 'database')) report('must specify a database')
     if (!isSet(n, 'retentionPolicy')) report('must specify a retention policy')
   },
+  create: (node, ctx) => new KapacitorLoopbackRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, prop, string, lastArg, stringOf } from './define-node.js'
+import { LogRuntime } from './log-runtime.js'
 
 export const logNode = defineNode({
   name: 'log', wants: 'any', provides: 'same',
@@ -11,4 +12,5 @@ export const logNode = defineNode({
     const level = stringOf(lastArg(n, 'level'))
     if (level !== undefined && !['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level.toUpperCase())) report(`invalid log level ${level}`)
   },
+  create: (node, ctx) => new LogRuntime(node, ctx),
 })

@@ -1,4 +1,5 @@
 import { defineNode, bool, float, int, oneOf, param, prop, string, variadic, isSet } from './define-node.js'
+import { SideloadRuntime } from './sideload-runtime.js'
 
 export const sideloadNode = defineNode({
   name: 'sideload', wants: 'any', provides: 'same',
@@ -14,4 +15,5 @@ export const sideloadNode = defineNode({
   validate(n, report) {
     if (!isSet(n, 'source')) report('must specify a source')
   },
+  create: (node, ctx) => new SideloadRuntime(node, ctx),
 })

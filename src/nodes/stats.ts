@@ -1,4 +1,5 @@
 import { defineNode, duration, flag } from './define-node.js'
+import { StatsRuntime } from './stats-runtime.js'
 
 export const statsNode = defineNode({
   name: 'stats', wants: 'any', provides: 'stream',
@@ -11,4 +12,5 @@ export const statsNode = defineNode({
     const d = n.args[0]
     if (d?.type === 'duration' && d.ns <= 0n) report('stats interval must be greater than zero')
   },
+  create: (node, ctx) => new StatsRuntime(node, ctx),
 })
