@@ -5,11 +5,12 @@
 import type { Dbrp } from './client.js'
 
 /**
- * Rewrites Kapacitor's Go-style flags for yargs: `-tick f` → `--tick f`, and a value
- * option followed by its value becomes one `--opt=value` token, so that a value starting
- * with a dash (`-where "-1 < x"`) is not read as another flag (Go's flag package takes
- * the next word as the value whatever it looks like). Single letters (`-h`) and
- * everything after `--` are left alone.
+ * Rewrites Kapacitor's Go-style flags for yargs: `-tick f` → `--tick f`. A value option's
+ * value is always the next word, as with Go's flag package: one that starts with a dash
+ * (`-where "-1 < x"`) is passed as `--where=-1 < x` so that yargs does not read it as
+ * another flag; any other is passed as a separate word, because yargs strips the
+ * surrounding quotes of `--opt="..."` values (which would break `-dbrp "db"."rp"`).
+ * Single letters (`-h`) and everything after `--` are left alone.
  */
 export function normalizeArgv(argv: readonly string[], valueOptions: ReadonlySet<string>): string[] {
   const out: string[] = []
@@ -25,14 +26,15 @@ export function normalizeArgv(argv: readonly string[], valueOptions: ReadonlySet
       out.push(tok)
       continue
     }
+    let value: string | undefined
     if (m[2] !== undefined) {
-      out.push(`--${name}${m[2]}`)
+      value = m[2].slice(1)
     } else if (valueOptions.has(name) && i + 1 < argv.length) {
-      out.push(`--${name}=${argv[i + 1]!}`)
-      i++
-    } else {
-      out.push(`--${name}`)
+      value = argv[++i]!
     }
+    if (value === undefined) out.push(`--${name}`)
+    else if (value.startsWith('-') || !valueOptions.has(name)) out.push(`--${name}=${value}`)
+    else out.push(`--${name}`, value)
   }
   return out
 }
@@ -88,4 +90,16 @@ export function dbrpsOf(flag: unknown): Dbrp[] {
 /** Whether an id argument is a glob pattern (Go's filepath.Match syntax) rather than one id. */
 export function isGlob(s: string): boolean {
   return /[*?[\\]/.test(s)
+}
+
+/** The first positional word of normalized argv (the command), skipping the values of value options. */
+export function firstPositional(args: readonly string[], valueOptions: ReadonlySet<string>): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    if (a === '--') return args[i + 1]
+    if (!a.startsWith('-')) return a
+    const m = /^--([A-Za-z][A-Za-z0-9_-]*)$/.exec(a)
+    if (m !== null && valueOptions.has(m[1]!)) i++
+  }
+  return undefined
 }

@@ -10,7 +10,7 @@
  * file, no server), 2 for wrong arguments (with the command's usage).
  */
 import yargs from 'yargs'
-import { normalizeArgv } from './argv.js'
+import { firstPositional, normalizeArgv } from './argv.js'
 import { DEFAULT_URL, KapacitorClient } from './client.js'
 import { UsageError, type CliContext, type Io } from './context.js'
 import { defineStreamer, type StreamerFlags } from './define-streamer.js'
@@ -90,7 +90,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   const args = normalizeArgv(argv, VALUE_OPTIONS)
   const dashDash = args.indexOf('--')
   const flagsPart = dashDash === -1 ? args : args.slice(0, dashDash)
-  const verb = args.find((a, i) => !a.startsWith('-') || (dashDash !== -1 && i > dashDash))
+  const verb = firstPositional(args, VALUE_OPTIONS)
   const wantsHelp = flagsPart.includes('--help') || flagsPart.includes('-h')
   if (verb === undefined) {
     if (wantsHelp) {

@@ -3,20 +3,22 @@
  * `-dbrp` with and without quotes, glob detection.
  */
 import t from 'tap'
-import { dbrpsOf, isGlob, normalizeArgv, parseDbrp } from '../../src/cli/argv.js'
+import { dbrpsOf, firstPositional, isGlob, normalizeArgv, parseDbrp } from '../../src/cli/argv.js'
 
 const VALUES = new Set(['tick', 'dbrp', 'where', 'url'])
 
 t.test('single-dash long flags become double-dash; single letters and positionals stay', async (t) => {
   t.same(normalizeArgv(['-url', 'http://h:9092', 'define', 'cpu', '-tick', 'cpu.tick', '-no-reload', '-h'], VALUES),
-    ['--url=http://h:9092', 'define', 'cpu', '--tick=cpu.tick', '--no-reload', '-h'])
-  t.same(normalizeArgv(['--tick', 'a.tick', '--dbrp=db.rp'], VALUES), ['--tick=a.tick', '--dbrp=db.rp'])
-  t.same(normalizeArgv(['-dbrp=db.rp'], VALUES), ['--dbrp=db.rp'])
+    ['--url', 'http://h:9092', 'define', 'cpu', '--tick', 'cpu.tick', '--no-reload', '-h'])
+  t.same(normalizeArgv(['--tick', 'a.tick', '--dbrp=db.rp'], VALUES), ['--tick', 'a.tick', '--dbrp', 'db.rp'])
+  t.same(normalizeArgv(['-dbrp="db"."rp"'], VALUES), ['--dbrp', '"db"."rp"'], 'a separate word: yargs strips quotes of --opt="..."')
+  t.same(normalizeArgv(['-other=x'], VALUES), ['--other=x'])
 })
 
 t.test('a value option takes the next word even when it starts with a dash (as Go flags do)', async (t) => {
   t.same(normalizeArgv(['define', 'streamer', '-where', '-1 < "x"'], VALUES), ['define', 'streamer', '--where=-1 < "x"'])
   t.same(normalizeArgv(['define', 'x', '-tick', '-weird-name.tick'], VALUES), ['define', 'x', '--tick=-weird-name.tick'])
+  t.same(normalizeArgv(['define', 'x', '--tick=-weird-name.tick'], VALUES), ['define', 'x', '--tick=-weird-name.tick'])
 })
 
 t.test('a value option at the end is left for the parser to complain about', async (t) => {
@@ -62,4 +64,10 @@ t.test('globs are recognised by their metacharacters', async (t) => {
   t.ok(isGlob('cpu[12]'))
   t.notOk(isGlob('cpu_alert'))
   t.notOk(isGlob('cpu-alert.v2'))
+})
+
+t.test('the command is the first positional word, values of value options skipped', async (t) => {
+  t.equal(firstPositional(['--url', 'http://h', 'list', 'tasks'], VALUES), 'list')
+  t.equal(firstPositional(['--url=http://h', '--skipVerify', 'show', 'x'], VALUES), 'show')
+  t.equal(firstPositional(['--url', 'http://h'], VALUES), undefined)
 })
