@@ -35,6 +35,8 @@ interface StreamState {
   name: string
   time: bigint
   reducer: Reducer | null
+  /** the field kind the reducer was made for; other kinds are refused */
+  kind: ValueKind | undefined
 }
 
 export class InfluxQLRuntime extends BaseRuntime {
@@ -73,7 +75,7 @@ export class InfluxQLRuntime extends BaseRuntime {
     if (this.transform) return this.streamTransform(p)
     let s = this.streams.get(p.group)
     if (s === null) {
-      s = { name: p.name, time: p.time, reducer: null }
+      s = { name: p.name, time: p.time, reducer: null, kind: undefined }
       this.streams.set(p.group, s)
     } else if (p.time !== s.time) {
       // time moved on: the previous bucket is complete
@@ -83,20 +85,24 @@ export class InfluxQLRuntime extends BaseRuntime {
       s.reducer = null
     }
     const value = this.fieldValue(p.fields)
-    if (s.reducer === null) s.reducer = this.reducerFor(value)
-    else this.check(value)
+    if (s.reducer === null) {
+      s.reducer = this.reducerFor(value)
+      s.kind = valueKind(value)
+    } else this.check(value, s.kind!)
     s.reducer.add(value, p.time, p)
   }
 
   private streamTransform(p: PointMessage): void {
     let s = this.streams.get(p.group)
     if (s === null) {
-      s = { name: p.name, time: p.time, reducer: null }
+      s = { name: p.name, time: p.time, reducer: null, kind: undefined }
       this.streams.set(p.group, s)
     }
     const value = this.fieldValue(p.fields)
-    if (s.reducer === null) s.reducer = this.reducerFor(value)
-    else this.check(value)
+    if (s.reducer === null) {
+      s.reducer = this.reducerFor(value)
+      s.kind = valueKind(value)
+    } else this.check(value, s.kind!)
     s.reducer.add(value, p.time, p)
     const r = s.reducer.emit()
     if (r.length !== 1) return
@@ -111,12 +117,15 @@ export class InfluxQLRuntime extends BaseRuntime {
   protected override batch(b: BatchMessage): void {
     if (this.transform) return this.batchTransform(b)
     let reducer: Reducer | null = null
+    let kind: ValueKind = 'float'
     let size = 0
     for (const p of b.points) {
       try {
         const value = this.fieldValue(p.fields)
-        if (reducer === null) reducer = this.reducerFor(value)
-        else this.check(value)
+        if (reducer === null) {
+          reducer = this.reducerFor(value)
+          kind = valueKind(value)
+        } else this.check(value, kind)
         size++
         reducer.add(value, p.time, p)
       } catch (err) {
@@ -131,12 +140,15 @@ export class InfluxQLRuntime extends BaseRuntime {
 
   private batchTransform(b: BatchMessage): void {
     let reducer: Reducer | null = null
+    let kind: ValueKind = 'float'
     const points: BatchPoint[] = []
     for (const p of b.points) {
       try {
         const value = this.fieldValue(p.fields)
-        if (reducer === null) reducer = this.reducerFor(value)
-        else this.check(value)
+        if (reducer === null) {
+          reducer = this.reducerFor(value)
+          kind = valueKind(value)
+        } else this.check(value, kind)
         reducer.add(value, p.time, p)
       } catch (err) {
         this.ctx.error(err, { group: b.group, field: this.field })
@@ -156,9 +168,9 @@ export class InfluxQLRuntime extends BaseRuntime {
     return v
   }
 
-  private check(v: FieldValue): void {
+  private check(v: FieldValue, want: ValueKind): void {
     const k = valueKind(v)
-    if (k !== this.kind) throw new Error(`field ${this.field} has wrong type: got ${GO_TYPE[k]} exp ${GO_TYPE[this.kind!]}`)
+    if (k !== want) throw new Error(`field ${this.field} has wrong type: got ${GO_TYPE[k]} exp ${GO_TYPE[want]}`)
   }
 
   private reducerFor(v: FieldValue): Reducer {
