@@ -101,7 +101,8 @@ export async function defineTask(ctx: CliContext, id: string, flags: DefineFlags
 
 /**
  * Creates the task (disabled) or patches it with `opts`; then reloads it when it was
- * enabled, unless `noReload`. `source` is the local script, for the caret.
+ * enabled, unless `noReload`. `source` is the local script, for the caret (and
+ * `opts.where`, a streamer's where expression, for problems located in it).
  */
 export async function upsertTask(ctx: CliContext, id: string, opts: TaskOptions, source: string | undefined, noReload: boolean): Promise<ApiTask> {
   const { client } = ctx
@@ -118,7 +119,7 @@ export async function upsertTask(ctx: CliContext, id: string, opts: TaskOptions,
     }
     return updated
   } catch (err) {
-    if (err instanceof ApiError) throw new Error(renderApiError(err.message, source))
+    if (err instanceof ApiError) throw new Error(renderApiError(err.message, source, opts.where))
     throw err
   }
 }

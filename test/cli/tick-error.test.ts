@@ -43,3 +43,15 @@ t.test('no local script, no location, or a line past the end: the message as it 
   t.equal(renderApiError('task does not exist', SCRIPT), 'task does not exist')
   t.equal(renderApiError('line 99 char 1: bad', SCRIPT), 'line 99 char 1: bad')
 })
+
+t.test('a streamer\'s where problem: the caret goes under the where expression as the server reads it', async (t) => {
+  const msg = 'line 1 char 8: no method or property "httpOut" on *pipeline.StreamNode\nline 1 char 10: where: unexpected "==", expected an expression'
+  t.equal(renderApiError(msg, "stream|httpOut('x')\n", "cpu == == 'x'"), [
+    'line 1 char 8: no method or property "httpOut" on *pipeline.StreamNode',
+    "stream|httpOut('x')",
+    '       ^',
+    'line 1 char 10: where: unexpected "==", expected an expression',
+    `"cpu" == == 'x'`,
+    '         ^',
+  ].join('\n'))
+})
