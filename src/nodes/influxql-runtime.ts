@@ -15,7 +15,8 @@
  * point (field renamed to `as`); batch-providing functions (distinct, top, bottom,
  * holtWinters) a batch whose points carry {as: value} and, for top/bottom, the selected
  * points' tags. A missing field or a value of another type than the reducer's is a node
- * error and the point is skipped.
+ * error and the point is skipped (Kapacitor's stream transforms then re-emit their previous
+ * result; here a skipped point emits nothing).
  */
 import type { Group } from '../model/group.js'
 import type { Fields, Tags, FieldValue } from '../model/point.js'
