@@ -1,8 +1,8 @@
 /**
  * delete(): removes fields and tags (reference §2.3; Kapacitor's delete.go), counted per
- * value removed from a point in `fields_deleted` / `tags_deleted`. A deleted tag that is
- * one of the group's dimensions leaves the dimensions, so the point (or batch) moves to
- * the group of the remaining dimensions.
+ * value removed (from a point, or from a batch's tags) in `fields_deleted` /
+ * `tags_deleted`. A deleted tag that is one of the group's dimensions leaves the
+ * dimensions, so the point (or batch) moves to the group of the remaining dimensions.
  */
 import { GroupCache, dimensions, type Dimensions, type Group } from '../model/group.js'
 import type { FieldValue, Fields, Tags } from '../model/point.js'
@@ -49,9 +49,11 @@ export class DeleteRuntime extends BaseRuntime {
         points.push({ name: p.name, tags, fields, time: p.time })
       }
     }
+    // the batch tags are deleted (and counted) too, as Kapacitor does
+    const batchTags = this.deleteTags(b.tags)
     const group = this.regroup(b.group, b.name, b.tags)
-    if (!changed && group === b.group) return this.ctx.emit(b)
-    this.ctx.emit({ ...b, points, group, tags: group.tags })
+    if (!changed && group === b.group && batchTags === b.tags) return this.ctx.emit(b)
+    this.ctx.emit({ ...b, points, group, tags: batchTags })
   }
 
   private deleteFields(fields: Fields): Fields {

@@ -5,7 +5,8 @@
  * buckets are emitted when a batch with a different time (or a barrier with a different
  * time) arrives — Kapacitor's one-batch latency. Each bucket keeps the incoming batch's
  * name and time; its points are sorted by time. Buckets pending at task stop are not
- * emitted (Kapacitor does not flush them either).
+ * emitted (Kapacitor does not flush them either). The measurement is part of the new group
+ * with `.byMeasurement()` or when it already was part of the incoming group.
  */
 import { groupCacheFor, type Group, type GroupCache, type StarGroupCache } from '../model/group.js'
 import type { PipelineNode } from '../interp/eval/pipeline-def.js'
@@ -23,7 +24,10 @@ interface Bucket {
 }
 
 export class GroupByRuntime extends BaseRuntime {
-  private readonly groups: GroupCache | StarGroupCache
+  /** groups with the measurement: byMeasurement(), or an incoming group that has it (Kapacitor ORs them) */
+  private readonly byNameGroups: GroupCache | StarGroupCache
+  /** groups without it; undefined with byMeasurement() */
+  private readonly plainGroups: GroupCache | StarGroupCache | undefined
   /** pending buckets; counted as the node's working cardinality like Kapacitor's groups map */
   private readonly buckets: GroupStates<Bucket | null>
   private lastTime: bigint | undefined
@@ -32,19 +36,26 @@ export class GroupByRuntime extends BaseRuntime {
     super(ctx)
     // lambda dimensions are not groupable: Kapacitor only takes tag names and *
     const dims = node.args.filter((a) => a.type === 'string' || a.type === 'star').map(tickString)
-    this.groups = groupCacheFor(dims, propFlag(node, 'byMeasurement'), propStrings(node, 'exclude'))
+    const exclude = propStrings(node, 'exclude')
+    this.byNameGroups = groupCacheFor(dims, true, exclude)
+    this.plainGroups = propFlag(node, 'byMeasurement') ? undefined : groupCacheFor(dims, false, exclude)
     this.buckets = ctx.groups(() => null)
   }
 
+  private cacheFor(incoming: Group): GroupCache | StarGroupCache {
+    return incoming.dims.byName || this.plainGroups === undefined ? this.byNameGroups : this.plainGroups
+  }
+
   protected override point(p: PointMessage): void {
-    const group = this.groups.get(p.name, p.tags)
+    const group = this.cacheFor(p.group).get(p.name, p.tags)
     this.ctx.emit(group === p.group ? p : { ...p, group })
   }
 
   protected override batch(b: BatchMessage): void {
     this.flushIfNewTime(b.tmax)
+    const groups = this.cacheFor(b.group)
     for (const p of b.points) {
-      const group = this.groups.get(b.name, p.tags)
+      const group = groups.get(b.name, p.tags)
       let bucket = this.buckets.get(group)
       if (bucket === null) {
         bucket = { group, name: b.name, tmax: b.tmax, db: b.db, rp: b.rp, points: [] }

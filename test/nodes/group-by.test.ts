@@ -68,3 +68,11 @@ t.test('type chaos: groupBy never fails on field types and the clean group is un
   t.equal(chaos?.values.length, 11)
   r.stop()
 })
+
+t.test('an incoming group by measurement stays by measurement (Kapacitor ORs byName)', async (t) => {
+  const { run: r, series } = run(`stream|from().groupByMeasurement()
+  |groupBy('host')
+  ${COLLECT}`, 'cpu,host=a v=1 0\nmem,host=a v=2 0\n')
+  t.equal(series.length, 2, 'cpu and mem stay apart for the same host')
+  r.stop()
+})
