@@ -100,8 +100,9 @@ async function checkTasks(url: string): Promise<{ collected: number; windows: nu
     if (errors.length > 0) throw new Error(`task ${t.id}: node errors ${errors.join(', ')}`)
     // a window emits once a point arrives 10 s after its first: with a single short round it may not have yet
     if ((win['emitted'] ?? 0) > 0) {
-      const out = await api(url, 'GET', `/kapacitor/v1/tasks/${t.id}/out`) as { series?: unknown[] | null }
+      const out = await api(url, 'GET', `/kapacitor/v1/tasks/${t.id}/out`) as { series?: Array<{ columns: string[] }> | null }
       if (!out.series || out.series.length === 0) throw new Error(`task ${t.id}: windows emitted but httpOut has no series`)
+      if (!NO_MEAN && out.series[0]!.columns.join() !== 'time,mean') throw new Error(`task ${t.id}: httpOut columns ${out.series[0]!.columns.join()}`)
     }
     collected += from['collected'] ?? 0
     windows += win['emitted'] ?? 0

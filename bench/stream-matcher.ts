@@ -11,7 +11,8 @@
  * inputs comparing db, rp and measurement, delivering to the ones that match — what a
  * router without an index does. Same tasks, same points, same deliveries (checked).
  * Runs are interleaved (ours, baseline, …), each repeating passes over the points for a
- * time budget; the best run of each is reported.
+ * time budget; the best run of each is reported, also as CPU ns per point (this process's
+ * CPU time, steadier than wall time on a shared machine).
  *
  * env: BENCH_TASKS (default 1000), BENCH_POINTS (default 100000), BENCH_RUNS (default 5),
  *      BENCH_RUN_MS (default 1500).
@@ -64,9 +65,15 @@ function naiveScan(inputs: readonly StreamInput[], bodies: readonly Point[][]): 
   return delivered
 }
 
-/** Passes over all bodies until `RUN_MS` has elapsed; points per second. */
-function timed(pass: () => void, points: number): number {
+interface Rate { wall: number; cpu: number }
+
+/**
+ * Passes over all bodies until `RUN_MS` has elapsed: points per wall second, and per CPU
+ * second of this process (steadier when other work shares the machine).
+ */
+function timed(pass: () => void, points: number): Rate {
   const t0 = process.hrtime.bigint()
+  const c0 = process.cpuUsage()
   let n = 0
   let elapsed = 0
   do {
@@ -74,7 +81,8 @@ function timed(pass: () => void, points: number): number {
     n += points
     elapsed = Number(process.hrtime.bigint() - t0) / 1e6
   } while (elapsed < RUN_MS)
-  return (n * 1000) / elapsed
+  const c = process.cpuUsage(c0)
+  return { wall: (n * 1000) / elapsed, cpu: (n * 1e6) / (c.user + c.system) }
 }
 
 async function main(): Promise<void> {
@@ -98,22 +106,25 @@ async function main(): Promise<void> {
       throw new Error(`routing differs: matcher routed ${routedByMatcher}, naive scan delivered ${deliveredByScan}, points ${total}`)
     }
 
-    const ours: number[] = []
-    const base: number[] = []
+    const ours: Rate[] = []
+    const base: Rate[] = []
     for (let r = 0; r < RUNS; r++) {
       ours.push(timed(() => { for (const b of bodies) tasks.matcher.write(b) }, total))
       base.push(timed(() => { naiveScan(inputs, bodies) }, total))
-      log(`run ${r + 1}: matcher ${round(ours[r]!)} points/s, naive scan ${round(base[r]!)} points/s`)
+      log(`run ${r + 1}: matcher ${round(ours[r]!.wall)} points/s (${round(ours[r]!.cpu)}/cpu-s), naive scan ${round(base[r]!.wall)} points/s (${round(base[r]!.cpu)}/cpu-s)`)
     }
-    const o = Math.max(...ours)
-    const b = Math.max(...base)
+    const o = Math.max(...ours.map((x) => x.wall))
+    const b = Math.max(...base.map((x) => x.wall))
+    const oCpu = Math.max(...ours.map((x) => x.cpu))
+    const bCpu = Math.max(...base.map((x) => x.cpu))
     // every point passed each task's from() where-lambda once per delivery: the tasks really ran
     const collected = tasks.executions.reduce((n, e) => n + (e.stats()['node-stats']['from1']?.collected ?? 0), 0)
     emit({
       name: 'stream-matcher', value: round(o), unit: 'points/s', baseline: round(b), ratio: ratio(o, b),
       baseline_kind: 'naive-scan', tasks: TASKS, points: total, measurements: names.size,
       ns_per_point: round(1e9 / o, 1), baseline_ns_per_point: round(1e9 / b, 1),
-      from_collected: collected, runs: ours.map((x) => round(x)), baseline_runs: base.map((x) => round(x)),
+      cpu_ns_per_point: round(1e9 / oCpu, 1), baseline_cpu_ns_per_point: round(1e9 / bCpu, 1),
+      from_collected: collected, runs: ours.map((x) => round(x.wall)), baseline_runs: base.map((x) => round(x.wall)),
     })
   } finally {
     tasks.stop()
