@@ -76,14 +76,34 @@ function fraction(v: bigint, unit: bigint): string {
   return `${whole}.${String(rest).padStart(digits, '0').replace(/0+$/, '')}`
 }
 
+const DURATION_UNITS: Readonly<Record<string, bigint>> = { ns: 1n, us: 1_000n, 'µs': 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n }
+
+/**
+ * Go's time.ParseDuration (`1m`, `1h30m`, `1.5s`); undefined for anything else. A local
+ * copy of the interpreter's parser: importing src/interp/eval costs the CLI ~0.4 s of startup.
+ */
+export function parseGoDuration(text: string): bigint | undefined {
+  const m = /^(-?)((?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$/.exec(text)
+  if (m === null) return undefined
+  let total = 0n
+  for (const part of m[2]!.matchAll(/(\d+)(?:\.(\d+))?(ns|us|µs|ms|s|m|h)/g)) {
+    const size = DURATION_UNITS[part[3]!]!
+    const frac = part[2] ?? ''
+    total += BigInt(part[1]!) * size + (frac === '' ? 0n : (BigInt(frac) * size) / 10n ** BigInt(frac.length))
+  }
+  return m[1] === '-' ? -total : total
+}
+
 /** `%v` of a var's value as the Go client decodes it (durations as Go durations, lists as `[a, b]`). */
 export function varValue(v: ApiVar): string {
   const value = v.value
   if (value === undefined || value === null) return '<nil>'
   if (v.type === 'list' && Array.isArray(value)) return varList(value as ApiVar[])
   if (v.type === 'duration') {
+    // the Go client decodes either form into a time.Duration and prints its String()
     if (typeof value === 'number' && Number.isInteger(value)) return goDuration(BigInt(value))
-    return String(value)
+    const ns = typeof value === 'string' ? parseGoDuration(value) : undefined
+    return ns === undefined ? String(value) : goDuration(ns)
   }
   if (typeof value === 'object') return JSON.stringify(value)
   return String(value)

@@ -3,7 +3,7 @@
  * show, show-template, stats general/ingress, RFC822 dates, Go durations.
  */
 import t from 'tap'
-import { dbrpList, goDuration, rfc822, varValue } from '../../src/cli/format.js'
+import { dbrpList, goDuration, parseGoDuration, rfc822, varValue } from '../../src/cli/format.js'
 import { formatTaskList, formatTemplateList } from '../../src/cli/list.js'
 import { formatTask } from '../../src/cli/show.js'
 import { formatTemplate } from '../../src/cli/show-template.js'
@@ -26,6 +26,16 @@ t.test('Go durations', async (t) => {
   for (const [ns, want] of cases) t.equal(goDuration(ns), want, want)
 })
 
+t.test('Go duration strings parse exactly', async (t) => {
+  t.equal(parseGoDuration('1m'), 60_000_000_000n)
+  t.equal(parseGoDuration('1h30m'), 5_400_000_000_000n)
+  t.equal(parseGoDuration('1.5ms'), 1_500_000n)
+  t.equal(parseGoDuration('0.000000001s'), 1n)
+  t.equal(parseGoDuration('-10s'), -10_000_000_000n)
+  t.equal(parseGoDuration('2d'), undefined)
+  t.equal(parseGoDuration(''), undefined)
+})
+
 t.test('DBRP lists print as Go prints []client.DBRP', async (t) => {
   t.equal(dbrpList([{ db: 'telegraf', rp: 'autogen' }]), '["telegraf"."autogen"]')
   t.equal(dbrpList([{ db: 'a', rp: 'b' }, { db: 'c', rp: 'd' }]), '["a"."b" "c"."d"]')
@@ -35,6 +45,8 @@ t.test('DBRP lists print as Go prints []client.DBRP', async (t) => {
 t.test('var values: durations in Go form, lists as [a, b], star in lists', async (t) => {
   t.equal(varValue({ type: 'duration', value: 60_000_000_000 }), '1m0s')
   t.equal(varValue({ type: 'duration', value: '10s' }), '10s')
+  t.equal(varValue({ type: 'duration', value: '1m' }), '1m0s')
+  t.equal(varValue({ type: 'duration', value: '2d' }), '2d', 'a form Go cannot read: as it came')
   t.equal(varValue({ type: 'float', value: 0.5 }), '0.5')
   t.equal(varValue({ type: 'int', value: 10 }), '10')
   t.equal(varValue({ type: 'bool', value: true }), 'true')
