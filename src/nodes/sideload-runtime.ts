@@ -127,7 +127,7 @@ export function convertType(src: unknown, dflt: FieldValue): FieldValue | undefi
   switch (typeof dflt) {
     case 'bigint':
       if (typeof src === 'number') return Number.isInteger(src) ? BigInt(src) : undefined
-      if (typeof src === 'string') return /^[+-]?\d+$/.test(src) ? BigInt(src) : undefined
+      if (typeof src === 'string') return parseGoInt(src)
       return undefined
     case 'number':
       if (typeof src === 'number') return src
@@ -150,13 +150,22 @@ const GO_BOOLS = new Map<string, boolean>([
   ['0', false], ['f', false], ['F', false], ['FALSE', false], ['false', false], ['False', false],
 ])
 
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+
+/** Go's strconv.Atoi on a 64-bit platform: decimal digits with an optional sign, in range. */
+function parseGoInt(s: string): bigint | undefined {
+  if (!/^[+-]?\d+$/.test(s)) return undefined
+  const v = BigInt(s)
+  return v < INT64_MIN || v > INT64_MAX ? undefined : v
+}
+
+/** Go's strconv.ParseFloat(s, 64) for decimal text, Inf and NaN (hex floats are not accepted here). */
 function parseGoFloat(s: string): number | undefined {
-  const t = s.trim()
-  if (t !== s || t === '') return undefined
-  if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity
-  if (/^nan$/i.test(t)) return NaN
-  if (!/^[+-]?(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][+-]?\d+)?$/.test(t)) return undefined
-  return Number(t.replace(/_/g, ''))
+  if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity
+  if (/^nan$/i.test(s)) return NaN
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined
+  return Number(s)
 }
 
 /** Go's strconv.FormatFloat(f, 'f', -1, 64): shortest digits, never an exponent. */

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseLineProtocol } from '../../src/ingest/line-protocol-parser.js'
 import type { Point } from '../../src/model/point.js'
+import { convertType } from '../../src/nodes/sideload-runtime.js'
 import { TaskStartError } from '../../src/pipeline/task-execution.js'
 import { parseSrpl, recordedPoints, sortSeries, startStream } from '../fixtures/stream-harness.js'
 
@@ -118,6 +119,27 @@ s|eval(lambda: "i" / 2).as('half')|httpOut('half')
   t.equal(r.execution.stats()['node-stats']['sideload2']!.errors, 2)
   t.same((r.output('half') as { series: Array<{ values: unknown[][] }> }).series[0]!.values[0], ['1970-01-01T00:00:00Z', 3])
   r.stop()
+})
+
+t.test('convertType follows Kapacitor\'s (Go strconv) conversions', async (t) => {
+  t.equal(convertType(12, 0n), 12n)
+  t.equal(convertType(1.5, 0n), undefined)
+  t.equal(convertType('-12', 0n), -12n)
+  t.equal(convertType('1e3', 0n), undefined)
+  t.equal(convertType('9223372036854775808', 0n), undefined, 'beyond int64')
+  t.equal(convertType(true, 0n), undefined)
+  t.equal(convertType(3, 0.5), 3)
+  t.equal(convertType('2.5e1', 0.5), 25)
+  t.equal(convertType('abc', 0.5), undefined)
+  t.equal(convertType('T', false), true)
+  t.equal(convertType('0', true), false)
+  t.equal(convertType('yes', true), undefined)
+  t.equal(convertType(1, true), undefined)
+  t.equal(convertType(1e21, ''), '1000000000000000000000')
+  t.equal(convertType(1.5e-7, ''), '0.00000015')
+  t.equal(convertType(56, ''), '56')
+  t.equal(convertType(false, ''), 'false')
+  t.equal(convertType({ a: 1 }, ''), undefined)
 })
 
 t.test('a missing tag renders <no value> in the path: no file matches, defaults apply', async (t) => {
