@@ -23,7 +23,7 @@ import type { Tags } from '../model/point.js'
 import { BoundedQueue } from '../pipeline/bounded-queue.js'
 import type { BarrierMessage, BatchMessage, DeleteGroupMessage, Message, PointMessage } from '../pipeline/messages.js'
 import { propCalls, propDuration, propFlag, propString, propStrings, tickString } from '../pipeline/props.js'
-import { batchRow, pointRow, resultJSON } from '../pipeline/result-json.js'
+import { batchRow, pointRow, resultJSON, type Row } from '../pipeline/result-json.js'
 import { BaseRuntime, type Counter, type NodeContext } from '../pipeline/runtime.js'
 import { TaskStartError } from '../pipeline/task-execution.js'
 
@@ -132,7 +132,7 @@ export class HttpPostRuntime extends BaseRuntime {
     this.queue.close()
   }
 
-  private post(msg: PointMessage | BatchMessage, url: string, row: ReturnType<typeof pointRow>): void {
+  private post(msg: PointMessage | BatchMessage, url: string, row: Row): void {
     const body = resultJSON([row]) + '\n'
     if (this.codeField === '') {
       if (!this.queue.push({ url, body, slot: undefined })) this.drop()
@@ -163,7 +163,8 @@ export class HttpPostRuntime extends BaseRuntime {
     const s = this.timeoutMs > 0 ? AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) : signal
     const res = await fetch(post.url, { method: 'POST', headers: this.headers, body: post.body, signal: s })
     if (Math.trunc(res.status / 100) !== 2 && this.capture) return { status: res.status, body: await res.text() }
-    await res.body?.cancel()
+    // the body is not needed: release the connection (a failure to cancel is not a failed post)
+    await res.body?.cancel().catch(() => {})
     return { status: res.status, body: undefined }
   }
 
