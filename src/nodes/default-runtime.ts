@@ -1,8 +1,9 @@
 /**
  * default(): sets fields and tags that a point lacks (reference §2.3; Kapacitor's
- * default.go). A field is absent when the point has no such field; a tag when it is
- * missing or empty (so `.tag('host', '')` followed by another default() still applies the
- * second). Counted per value set: `fields_defaulted`, `tags_defaulted`.
+ * default.go). A field is absent when the point has no such field or a null one (a join's
+ * fill('null')); a tag when it is missing or empty (so `.tag('host', '')` followed by
+ * another default() still applies the second). Counted per value set: `fields_defaulted`,
+ * `tags_defaulted`.
  * On a batch the batch (group) tags are defaulted as well, and the batch's dimensions are
  * re-derived from its tags (Kapacitor's SetTags on a begin-batch); a defaulted tag of a
  * point that is a group dimension re-derives the point's group id.
@@ -82,7 +83,9 @@ export class DefaultRuntime extends BaseRuntime {
     let out: Record<string, FieldValue> | undefined
     const names = this.fieldNames
     for (let i = 0; i < names.length; i++) {
-      if (fields[names[i]!] !== undefined) continue
+      // a null (a join's fill('null')) is Kapacitor's nil: absent too
+      const v = fields[names[i]!] as FieldValue | null | undefined
+      if (v !== undefined && v !== null) continue
       out ??= { ...fields }
       out[names[i]!] = this.fieldValues[i]!
       this.fieldsDefaulted.add()

@@ -65,7 +65,7 @@ export class DerivativeRuntime extends BaseRuntime {
   private step(prev: Previous, raw: FieldValue | undefined, time: bigint): Step {
     const value = typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : undefined
     if (value === undefined) {
-      return { error: new Error(raw === undefined ? `derivative: field ${JSON.stringify(this.field)} is missing` : `cannot apply derivative to type ${typeof raw === 'string' ? 'string' : 'bool'}`) }
+      return { error: new Error(raw === undefined || raw === null ? `derivative: field ${JSON.stringify(this.field)} is missing` : `cannot apply derivative to type ${typeof raw === 'string' ? 'string' : 'bool'}`) }
     }
     const hadPrevious = prev.has
     const prevValue = prev.value
