@@ -3,9 +3,9 @@
  * batch tags are defaulted and re-derive the batch group; type chaos.
  */
 import t from 'tap'
-import { dimensions, makeGroup } from '../../src/model/group.js'
+import { NIL_GROUP, dimensions, makeGroup } from '../../src/model/group.js'
 import { DefaultRuntime } from '../../src/nodes/default-runtime.js'
-import type { BatchMessage } from '../../src/pipeline/messages.js'
+import type { BatchMessage, PointMessage } from '../../src/pipeline/messages.js'
 import { COLLECT, batch, bp, direct, nodeStats, run, sec, typeChaos } from './transform-harness.js'
 
 t.test('fields and tags are set only when absent (an empty tag counts as absent), and counted', async (t) => {
@@ -53,6 +53,14 @@ t.test('batch: the batch tags are defaulted and the group is derived from them',
   t.same(b.tags, { host: 'a', dc: 'x' })
   t.equal(b.group.id, 'dc=x,host=a')
   t.same(b.points.map((p) => [p.tags['dc'], p.fields['v']]), [['x', 1], ['y', 0n]])
+})
+
+t.test('a null field (a join filled with null) counts as absent', async (t) => {
+  const d = direct(`stream|from()|default().field('v', 0.0)`, 'default', (n, c) => new DefaultRuntime(n, c))
+  const fields = { v: null } as unknown as PointMessage['fields']
+  d.runtime.receive({ kind: 'point', db: 'd', rp: 'r', name: 'm', tags: {}, fields, time: 0n, group: NIL_GROUP }, 0)
+  t.same((d.emitted[0] as PointMessage).fields, { v: 0 })
+  t.equal(d.counters.get('fields_defaulted'), 1)
 })
 
 t.test('type chaos: default never fails, the clean group is unaffected', async (t) => {
