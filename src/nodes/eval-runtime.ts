@@ -84,11 +84,18 @@ export class EvalRuntime extends BaseRuntime {
     const n = this.lambdas.length
     const results: Record<string, FieldValue> = {}
     let scope: PointLike = p
+    let scopeFields: Record<string, FieldValue> | undefined
     for (let i = 0; i < n; i++) {
-      const v = fieldValue(this.lambdas[i]!.eval(scope, states[i]!), this.as[i]!)
-      results[this.as[i]!] = v
-      // later lambdas see this result, the point's own fields and tags first
-      if (i + 1 < n) scope = { name: p.name, tags: p.tags, time: p.time, fields: withResults(p, results) }
+      const name = this.as[i]!
+      const v = fieldValue(this.lambdas[i]!.eval(scope, states[i]!), name)
+      results[name] = v
+      if (i + 1 === n) break
+      // later lambdas see this result, unless the point has a field or tag of that name
+      if (scopeFields === undefined) {
+        scopeFields = { ...p.fields }
+        scope = { name: p.name, tags: p.tags, time: p.time, fields: scopeFields }
+      }
+      if (!Object.hasOwn(p.fields, name) && !Object.hasOwn(p.tags, name)) scopeFields[name] = v
     }
     let fields: Record<string, FieldValue>
     if (this.keepList.length > 0) {
@@ -116,13 +123,6 @@ export class EvalRuntime extends BaseRuntime {
     }
     return { fields, tags }
   }
-}
-
-/** The point's fields with the results added where the point has no field or tag of that name. */
-function withResults(p: PointLike, results: Record<string, FieldValue>): Fields {
-  const out: Record<string, FieldValue> = { ...p.fields }
-  for (const k of Object.keys(results)) if (!Object.hasOwn(p.fields, k) && !Object.hasOwn(p.tags, k)) out[k] = results[k]!
-  return out
 }
 
 /** A lambda result as a field value: durations become int nanoseconds (as Kapacitor stores a time.Duration). */
