@@ -153,10 +153,13 @@ export class HttpPostRuntime extends BaseRuntime {
     }
   }
 
-  /** Barriers and delete-groups keep their place behind messages waiting for a code. */
-  private passOn(m: Message): void {
+  /**
+   * Barriers and delete-groups keep their place behind messages waiting for a code. A
+   * barrier that finds the hold full is left out (a later one carries a later time).
+   */
+  private passOn(m: BarrierMessage | DeleteGroupMessage): void {
     if (this.held.length === 0) this.ctx.emit(m)
-    else this.held.push({ msg: m, code: -1 })
+    else if (m.kind === 'deleteGroup' || this.held.length < this.maxHeld) this.held.push({ msg: m, code: -1 })
   }
 
   private async send(post: Post, signal: AbortSignal): Promise<Answer> {

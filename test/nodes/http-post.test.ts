@@ -230,6 +230,28 @@ stream
   t.equal(r.stats().errors, 0, 'aborting at stop is not an error')
 })
 
+t.test('codeField with a full queue: dropped posts get code 0 and keep their place; beyond the hold they are not passed on', async (t) => {
+  const srv = await target(() => {}) // answered by hand below
+  const r = start(`
+stream
+  |from().measurement('cpu').groupBy('id')
+  |httpPost('${srv.url}').codeField('code')
+  |httpOut('out')
+`, { queue: { capacity: 1, concurrency: 1 } })
+  r.write([0, 1, 2, 3, 4].map((i) => `cpu,id=${i} value=${i} ${i}`).join('\n') + '\n')
+  await srv.requests(1)
+  t.equal(r.stats()['dropped'], 3)
+  t.equal(r.stats().emitted, 0, 'nothing passes before the first answer')
+  srv.received[0]!.res.end()
+  await srv.requests(2)
+  srv.received[1]!.res.end()
+  await r.idle()
+  const codes = (r.output('out') as { series: Array<{ tags: { id: string }; values: unknown[][] }> }).series.map((x) => [x.tags.id, x.values[0]![1]])
+  // hold = 2 × (capacity + concurrency) = 4: ids 0, 1 answered 200, ids 2, 3 dropped with code 0, id 4 found the hold full
+  t.same(codes, [['0', 200], ['1', 200], ['2', 0], ['3', 0]])
+  t.equal(r.stats()['dropped'], 3)
+})
+
 t.test('failures (connection refused, timeout) are counted errors; the message still passes', async (t) => {
   const refused = createServer()
   await new Promise<void>((resolve) => refused.listen(0, '127.0.0.1', resolve))
