@@ -65,6 +65,20 @@ for (const [name, barrier] of [['idle', 'barrier().idle(10s)'], ['period', 'barr
   })
 }
 
+for (const [name, barrier, every] of [['Idle', 'barrier().idle(2s)', '2s'], ['Period', 'barrier().period(2100ms)', '2s']] as const) {
+  t.test(`${name} with no more data: barriers repeat and keep closing windows (Kapacitor's TestStream_Barrier_${name}_No_Data)`, async (t) => {
+    const sched = new ManualScheduler(ZERO_NS)
+    const run = startStream(windowScript(barrier).replace('.every(10s)', `.every(${every})`), { scheduler: sched, clock: sched.clock })
+    run.write(lp(`cpu value=1.5 ${ZERO_NS}\n`))
+    sched.advance(5_000)
+    // two barriers in 5 s, each at or after the window's next end: two windows of the one point
+    const window = stats(run, 'window3')
+    t.equal(window['emitted']! - 2, 2, 'two batches (besides the two barriers passed on)')
+    t.same(series(run)[0]!.values, [['1971-01-01T00:00:00Z', 1.5]])
+    run.stop()
+  })
+}
+
 t.test('idle: data keeps the barrier away; the idle time counts from the last message', async (t) => {
   const sched = new ManualScheduler(ZERO_NS)
   const run = startStream(`stream|from().measurement('cpu')|barrier().idle(5s)|httpOut('out')`, { scheduler: sched, clock: sched.clock })
