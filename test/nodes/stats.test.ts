@@ -95,3 +95,17 @@ data|stats(10s)|httpOut('stats')
   t.equal(stats[where]!.errors, 3, 'the string, bool and missing values are where errors')
   t.equal(stats[statsNode]!.errors, 0)
 })
+
+t.test('deadman\'s chain: aligned stats | derivative gives the per-interval rate of each group', async (t) => {
+  const { r, s } = start(`
+var data = stream|from().measurement('cpu').groupBy('host')
+data|stats(10s).align()|derivative('emitted').unit(10s).nonNegative()|httpOut('rate')
+`)
+  write(r, 'cpu,host=a v=1 1\ncpu,host=a v=1 2\n')
+  s.advance(10_000)
+  write(r, 'cpu,host=a v=1 3\ncpu,host=a v=1 4\ncpu,host=a v=1 5\n')
+  s.advance(10_000)
+  t.same(r.output('rate'), { series: [{ name: 'stats', tags: { host: 'a' }, columns: ['time', 'emitted'], values: [['1970-01-01T00:00:20Z', 3]] }] })
+  s.advance(10_000)
+  t.same((r.output('rate') as { series: Array<{ values: unknown[][] }> }).series[0]!.values, [['1970-01-01T00:00:30Z', 0]], 'no data: rate 0')
+})
