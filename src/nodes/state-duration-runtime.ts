@@ -34,7 +34,10 @@ export abstract class StateTrackingRuntime extends BaseRuntime {
     this.groups = ctx.groups(() => ({ lambda: this.lambda.newState({ clock: ctx.clock }), tracker: newTracker() }))
   }
 
-  /** The field value for a point at `time`, the tracker already updated. */
+  /** The field value while the lambda is false. */
+  protected abstract readonly falseValue: FieldValue
+
+  /** The field value for a true point at `time`, the tracker already updated. */
   protected abstract value(tracker: Tracker, time: bigint): FieldValue
 
   protected override point(p: PointMessage): void {
@@ -73,8 +76,6 @@ export abstract class StateTrackingRuntime extends BaseRuntime {
     t.count++
     return this.value(t, time)
   }
-
-  protected abstract readonly falseValue: FieldValue
 }
 
 function newTracker(): Tracker {
