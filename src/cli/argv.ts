@@ -103,3 +103,27 @@ export function firstPositional(args: readonly string[], valueOptions: ReadonlyS
   }
   return undefined
 }
+
+const INFLUX_UNITS: Readonly<Record<string, bigint>> = {
+  ns: 1n, u: 1_000n, 'µ': 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n,
+  h: 3_600_000_000_000n, d: 86_400_000_000_000n, w: 604_800_000_000_000n,
+}
+
+/** InfluxQL's duration literal as Kapacitor's CLI reads `-duration` and `-past` (`90s`, `1h30m`, `2d`, `1w`): integers only. */
+export function parseInfluxDuration(text: string): bigint {
+  const m = /^(-?)((?:\d+(?:ns|u|µ|ms|s|m|h|d|w))+)$/.exec(text)
+  if (m === null) throw new Error(`invalid duration ${JSON.stringify(text)}`)
+  let total = 0n
+  for (const part of m[2]!.matchAll(/(\d+)(ns|u|µ|ms|s|m|h|d|w)/g)) total += BigInt(part[1]!) * INFLUX_UNITS[part[2]!]!
+  return m[1] === '-' ? -total : total
+}
+
+const RFC3339_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/i
+
+/** An RFC 3339 time flag (`-start`, `-stop`), checked as Kapacitor's CLI parses it before sending. */
+export function parseTimeFlag(name: string, text: string): string {
+  if (!RFC3339_TIME.test(text) || Number.isNaN(new Date(text).getTime())) {
+    throw new Error(`invalid -${name} ${JSON.stringify(text)}: expected an RFC 3339 time such as 2015-09-01T00:00:00Z`)
+  }
+  return text
+}

@@ -53,6 +53,31 @@ export interface ApiTemplate {
   modified?: string
 }
 
+/** A recording (`status` running, finished or failed; `size` in bytes). */
+export interface ApiRecording {
+  link?: Link
+  id: string
+  type?: string
+  size?: number
+  date?: string
+  error?: string
+  status?: string
+  progress?: number
+}
+
+export interface ApiReplay {
+  link?: Link
+  id: string
+  task?: string
+  recording?: string
+  'recording-time'?: boolean
+  clock?: string
+  date?: string
+  error?: string
+  status?: string
+  progress?: number
+}
+
 /** What POST /tasks and PATCH /tasks/<id> accept; absent fields are left unchanged by PATCH. */
 export interface TaskOptions {
   id?: string
@@ -155,10 +180,6 @@ export class KapacitorClient {
     return this.json<ApiTask>('PATCH', path, opts)
   }
 
-  async deleteTask(path: string): Promise<void> {
-    await this.send('DELETE', path)
-  }
-
   async listTasks(opts: ListOptions = {}): Promise<ApiTask[]> {
     const r = await this.json<{ tasks?: ApiTask[] }>('GET', `${BASE}/tasks${listQuery(opts)}`)
     return r.tasks ?? []
@@ -181,13 +202,50 @@ export class KapacitorClient {
     return this.json<ApiTemplate>('PATCH', path, opts)
   }
 
-  async deleteTemplate(path: string): Promise<void> {
-    await this.send('DELETE', path)
-  }
-
   async listTemplates(opts: ListOptions = {}): Promise<ApiTemplate[]> {
     const r = await this.json<{ templates?: ApiTemplate[] }>('GET', `${BASE}/templates${listQuery(opts)}`)
     return r.templates ?? []
+  }
+
+  /** `kind`: stream, batch or query; the body is Kapacitor's for that kind. */
+  createRecording(kind: 'stream' | 'batch' | 'query', body: Record<string, unknown>): Promise<ApiRecording> {
+    return this.json<ApiRecording>('POST', `${BASE}/recordings/${kind}`, body)
+  }
+
+  /** `path`: the recording's link (a GET answers 202 while it runs). */
+  recording(path: string): Promise<ApiRecording> {
+    return this.json<ApiRecording>('GET', path)
+  }
+
+  recordingPath(id: string): string {
+    return `${BASE}/recordings/${encodeURIComponent(id)}`
+  }
+
+  async listRecordings(opts: ListOptions = {}): Promise<ApiRecording[]> {
+    const r = await this.json<{ recordings?: ApiRecording[] }>('GET', `${BASE}/recordings${listQuery(opts)}`)
+    return r.recordings ?? []
+  }
+
+  createReplay(body: Record<string, unknown>): Promise<ApiReplay> {
+    return this.json<ApiReplay>('POST', `${BASE}/replays`, body)
+  }
+
+  replay(path: string): Promise<ApiReplay> {
+    return this.json<ApiReplay>('GET', path)
+  }
+
+  replayPath(id: string): string {
+    return `${BASE}/replays/${encodeURIComponent(id)}`
+  }
+
+  async listReplays(opts: ListOptions = {}): Promise<ApiReplay[]> {
+    const r = await this.json<{ replays?: ApiReplay[] }>('GET', `${BASE}/replays${listQuery(opts)}`)
+    return r.replays ?? []
+  }
+
+  /** DELETE of any object by its path (204; what does not exist is the caller's call). */
+  async deletePath(path: string): Promise<void> {
+    await this.send('DELETE', path)
   }
 
   debugVars(): Promise<Record<string, unknown>> {

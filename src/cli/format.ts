@@ -113,3 +113,25 @@ export function varValue(v: ApiVar): string {
 function varList(list: readonly ApiVar[]): string {
   return `[${list.map((e) => (e.type === 'star' ? '*' : String(e.value ?? ''))).join(', ')}]`
 }
+
+/**
+ * Go's `t.Local().Format(time.RFC822)`, as `list recordings|replays` prints dates: in the
+ * CLI's time zone, named as Intl names it (`UTC`, `PST`, `GMT+1`).
+ */
+export function rfc822Local(time: string | undefined): string {
+  if (time === undefined || time === '') return rfc822(time)
+  const d = new Date(time)
+  if (Number.isNaN(d.getTime())) return time
+  const two = (n: number): string => String(n).padStart(2, '0')
+  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? ''
+  return `${two(d.getDate())} ${MONTHS[d.getMonth()]} ${two(d.getFullYear() % 100)} ${two(d.getHours())}:${two(d.getMinutes())} ${zone}`
+}
+
+/** go-humanize's Bytes: SI units, one decimal below 10 (`999 B`, `1.2 kB`, `12 MB`). */
+export function humanBytes(n: number): string {
+  if (n < 10) return `${n} B`
+  const sizes = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB']
+  const e = Math.min(Math.floor(Math.log(n) / Math.log(1000)), sizes.length - 1)
+  const val = Math.floor((n / 1000 ** e) * 10 + 0.5) / 10
+  return `${val < 10 ? val.toFixed(1) : val.toFixed(0)} ${sizes[e]}`
+}

@@ -5,7 +5,9 @@ import { DELETE_USAGE } from './delete.js'
 import { DISABLE_USAGE } from './disable.js'
 import { ENABLE_USAGE } from './enable.js'
 import { LIST_USAGE } from './list.js'
+import { RECORD_USAGE } from './record.js'
 import { RELOAD_USAGE } from './reload.js'
+import { REPLAY_USAGE } from './replay.js'
 import { SHOW_TEMPLATE_USAGE } from './show-template.js'
 import { SHOW_USAGE } from './show.js'
 import { STATS_USAGE } from './stats.js'
@@ -20,13 +22,15 @@ Usage: kapacitor [options] [command] [args]
 
 Commands:
 
+	record                Record the result of a query or a snapshot of the current stream data.
 	define                Create/update a task (or a streamer: define streamer --name ...).
 	define-template       Create/update a template.
+	replay                Replay a recording to a task.
 	enable                Enable and start running a task with live data.
 	disable               Stop running a task.
 	reload                Reload a running task with an updated task definition.
-	delete                Delete tasks or templates.
-	list                  List information about tasks or templates.
+	delete                Delete tasks, templates, recordings or replays.
+	list                  List information about tasks, templates, recordings or replays.
 	show                  Display detailed information about a task.
 	show-template         Display detailed information about a template.
 	stats                 Display various stats about Kapacitor.
@@ -43,8 +47,10 @@ Options:
 `
 
 export const USAGES: Readonly<Record<string, string>> = {
+  record: RECORD_USAGE,
   define: DEFINE_USAGE,
   'define-template': DEFINE_TEMPLATE_USAGE,
+  replay: REPLAY_USAGE,
   enable: ENABLE_USAGE,
   disable: DISABLE_USAGE,
   reload: RELOAD_USAGE,

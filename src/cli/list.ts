@@ -2,34 +2,29 @@
  * `kapacitor list tasks|templates [ID or pattern]...`: Kapacitor's tables, sorted by ID,
  * the ID column as wide as the longest ID plus one.
  */
-import type { ApiTask, ApiTemplate, ListOptions } from './client.js'
+import type { ApiRecording, ApiReplay, ApiTask, ApiTemplate, ListOptions } from './client.js'
 import { UsageError, type CliContext } from './context.js'
-import { dbrpList, padRight } from './format.js'
+import { dbrpList, humanBytes, padRight, rfc822Local } from './format.js'
+import { listAll } from './select.js'
 
-export const LIST_USAGE = `Usage: kapacitor list (tasks|templates) [ID or pattern]...
+export const LIST_USAGE = `Usage: kapacitor list (tasks|templates|recordings|replays) [ID or pattern]...
 
-	List tasks or templates and their current state.
+	List tasks, templates, recordings or replays and their current state.
 
 	If no ID or pattern is given then all items will be listed.
 `
-
-const PAGE = 100
-
-async function pages<T>(fetchPage: (o: ListOptions) => Promise<T[]>, pattern: string, fields: readonly string[]): Promise<T[]> {
-  const out: T[] = []
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await fetchPage({ pattern, fields, offset, limit: PAGE })
-    out.push(...page)
-    if (page.length < PAGE) return out
-  }
-}
 
 function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
+/** Column width: the longest value (at least the header's length) plus one space. */
+function width(values: readonly string[], header: string): number {
+  return Math.max(header.length, ...values.map((v) => v.length)) + 1
+}
+
 function idWidth(items: readonly { id: string }[]): number {
-  return Math.max(2, ...items.map((i) => i.id.length)) + 1
+  return width(items.map((i) => i.id), 'ID')
 }
 
 export function formatTaskList(tasks: readonly ApiTask[]): string {
@@ -51,9 +46,30 @@ export function formatTemplateList(templates: readonly ApiTemplate[]): string {
   return out
 }
 
+/** Recordings come from the server in its order (newest first in Kapacitor); not sorted here. */
+export function formatRecordingList(recordings: readonly ApiRecording[]): string {
+  const w = idWidth(recordings)
+  const row = (id: string, type: string, status: string, size: string, date: string): string =>
+    `${padRight(id, w)}${padRight(type, 8)}${padRight(status, 10)}${padRight(size, 10)}${padRight(date, 23)}\n`
+  let out = row('ID', 'Type', 'Status', 'Size', 'Date')
+  for (const r of recordings) out += row(r.id, r.type ?? '', r.status ?? '', humanBytes(r.size ?? 0), rfc822Local(r.date))
+  return out
+}
+
+export function formatReplayList(replays: readonly ApiReplay[]): string {
+  const wid = idWidth(replays)
+  const wtask = width(replays.map((r) => r.task ?? ''), 'Task')
+  const wrec = width(replays.map((r) => r.recording ?? ''), 'Recording')
+  const row = (id: string, task: string, rec: string, status: string, clock: string, date: string): string =>
+    `${padRight(id, wid)}${padRight(task, wtask)}${padRight(rec, wrec)}${padRight(status, 9)}${padRight(clock, 8)}${padRight(date, 23)}\n`
+  let out = row('ID', 'Task', 'Recording', 'Status', 'Clock', 'Date')
+  for (const r of replays) out += row(r.id, r.task ?? '', r.recording ?? '', r.status ?? '', r.clock ?? '', rfc822Local(r.date))
+  return out
+}
+
 async function collect<T>(patterns: readonly string[], fetchPage: (o: ListOptions) => Promise<T[]>, fields: readonly string[]): Promise<T[]> {
   const all: T[] = []
-  for (const p of patterns.length > 0 ? patterns : ['']) all.push(...(await pages(fetchPage, p, fields)))
+  for (const p of patterns.length > 0 ? patterns : ['']) all.push(...(await listAll(fetchPage, p, fields)))
   return all
 }
 
@@ -66,9 +82,15 @@ export async function list(ctx: CliContext, kind: string | undefined, patterns: 
     case 'templates':
       io.out(formatTemplateList(await collect(patterns, (o) => client.listTemplates(o), ['type', 'vars'])))
       return
+    case 'recordings':
+      io.out(formatRecordingList(await collect(patterns, (o) => client.listRecordings(o), ['type', 'size', 'date', 'status'])))
+      return
+    case 'replays':
+      io.out(formatReplayList(await collect(patterns, (o) => client.listReplays(o), ['task', 'recording', 'status', 'clock', 'date'])))
+      return
     case undefined:
-      throw new UsageError("Must specify 'tasks' or 'templates'", 'list')
+      throw new UsageError("Must specify 'tasks', 'templates', 'recordings' or 'replays'", 'list')
     default:
-      throw new Error(`cannot list '${kind}' did you mean 'tasks' or 'templates'?`)
+      throw new Error(`cannot list '${kind}' did you mean 'tasks', 'templates', 'recordings' or 'replays'?`)
   }
 }

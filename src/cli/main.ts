@@ -21,7 +21,9 @@ import { disable } from './disable.js'
 import { enable } from './enable.js'
 import { COMMANDS, MAIN_USAGE, USAGES, helpText } from './help.js'
 import { list } from './list.js'
+import { record, type RecordFlags } from './record.js'
 import { reload } from './reload.js'
+import { replay, type ReplayFlags } from './replay.js'
 import { showTemplate } from './show-template.js'
 import { show } from './show.js'
 import { stats } from './stats.js'
@@ -32,6 +34,7 @@ import { versionLine } from './version.js'
 export const VALUE_OPTIONS: ReadonlySet<string> = new Set([
   'url', 'tick', 'type', 'dbrp', 'template', 'template-id', 'vars', 'replay',
   'name', 'from', 'where', 'script',
+  'task', 'duration', 'start', 'stop', 'past', 'query', 'cluster', 'recording-id', 'recording', 'replay-id',
 ])
 
 const STREAMER_FLAGS = ['name', 'from', 'where', 'script'] as const
@@ -184,6 +187,33 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
     .command('show [ids..]', 'Show a task.', (y) => y.options({ replay: { type: 'string' } }),
       exec((ctx, a) => show(ctx, strings(a['ids']), optString(a['replay']))))
     .command('show-template [ids..]', 'Show a template.', {}, exec((ctx, a) => showTemplate(ctx, strings(a['ids']))))
+    .command('record [kind]', 'Record a stream, a batch task\'s queries or a query.', (y) => y.options({
+      task: { type: 'string' },
+      duration: { type: 'string' },
+      start: { type: 'string' },
+      stop: { type: 'string' },
+      past: { type: 'string' },
+      query: { type: 'string' },
+      type: { type: 'string' },
+      cluster: { type: 'string' },
+      'recording-id': { type: 'string' },
+      'no-wait': { type: 'boolean' },
+    }), exec((ctx, a) => record(ctx, optString(a['kind']), {
+      task: optString(a['task']), duration: optString(a['duration']), start: optString(a['start']), stop: optString(a['stop']),
+      past: optString(a['past']), query: optString(a['query']), type: optString(a['type']), cluster: optString(a['cluster']),
+      'recording-id': optString(a['recording-id']), 'no-wait': a['no-wait'] === true,
+    } satisfies RecordFlags)))
+    .command('replay', 'Replay a recording to a task.', (y) => y.options({
+      task: { type: 'string' },
+      recording: { type: 'string' },
+      'real-clock': { type: 'boolean' },
+      'rec-time': { type: 'boolean' },
+      'replay-id': { type: 'string' },
+      'no-wait': { type: 'boolean' },
+    }), exec((ctx, a) => replay(ctx, {
+      task: optString(a['task']), recording: optString(a['recording']), 'real-clock': a['real-clock'] === true,
+      'rec-time': a['rec-time'] === true, 'replay-id': optString(a['replay-id']), 'no-wait': a['no-wait'] === true,
+    } satisfies ReplayFlags)))
     .command('stats [category..]', 'Show stats.', {}, exec((ctx, a) => stats(ctx, strings(a['category']))))
     .command('vars', 'Print debug vars.', {}, exec((ctx) => vars(ctx)))
     .command('version', 'Print the version.', {}, () => { io.out(versionLine()) })

@@ -3,7 +3,7 @@
  * `-dbrp` with and without quotes, glob detection.
  */
 import t from 'tap'
-import { dbrpsOf, firstPositional, isGlob, normalizeArgv, parseDbrp } from '../../src/cli/argv.js'
+import { dbrpsOf, firstPositional, isGlob, normalizeArgv, parseDbrp, parseInfluxDuration, parseTimeFlag } from '../../src/cli/argv.js'
 
 const VALUES = new Set(['tick', 'dbrp', 'where', 'url'])
 
@@ -70,4 +70,22 @@ t.test('the command is the first positional word, values of value options skippe
   t.equal(firstPositional(['--url', 'http://h', 'list', 'tasks'], VALUES), 'list')
   t.equal(firstPositional(['--url=http://h', '--skipVerify', 'show', 'x'], VALUES), 'show')
   t.equal(firstPositional(['--url', 'http://h'], VALUES), undefined)
+})
+
+t.test('InfluxQL durations for -duration and -past', async (t) => {
+  t.equal(parseInfluxDuration('90s'), 90_000_000_000n)
+  t.equal(parseInfluxDuration('1h30m'), 5_400_000_000_000n)
+  t.equal(parseInfluxDuration('2d'), 172_800_000_000_000n)
+  t.equal(parseInfluxDuration('1w'), 604_800_000_000_000n)
+  t.equal(parseInfluxDuration('5ms'), 5_000_000n)
+  t.equal(parseInfluxDuration('3u'), 3_000n)
+  t.equal(parseInfluxDuration('7ns'), 7n)
+  t.throws(() => parseInfluxDuration('1.5h'), /invalid duration "1\.5h"/)
+  t.throws(() => parseInfluxDuration('10'), /invalid duration/)
+})
+
+t.test('-start / -stop must be RFC 3339', async (t) => {
+  t.equal(parseTimeFlag('start', '2015-09-01T00:00:00Z'), '2015-09-01T00:00:00Z')
+  t.equal(parseTimeFlag('stop', '2015-09-01T00:00:00.123456789+02:00'), '2015-09-01T00:00:00.123456789+02:00')
+  t.throws(() => parseTimeFlag('start', '2015-09-01'), /invalid -start "2015-09-01": expected an RFC 3339 time/)
 })

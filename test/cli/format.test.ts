@@ -3,7 +3,7 @@
  * show, show-template, stats general/ingress, RFC822 dates, Go durations.
  */
 import t from 'tap'
-import { dbrpList, goDuration, parseGoDuration, rfc822, varValue } from '../../src/cli/format.js'
+import { dbrpList, goDuration, humanBytes, parseGoDuration, rfc822, varValue } from '../../src/cli/format.js'
 import { formatTaskList, formatTemplateList } from '../../src/cli/list.js'
 import { formatTask } from '../../src/cli/show.js'
 import { formatTemplate } from '../../src/cli/show-template.js'
@@ -34,6 +34,11 @@ t.test('Go duration strings parse exactly', async (t) => {
   t.equal(parseGoDuration('-10s'), -10_000_000_000n)
   t.equal(parseGoDuration('2d'), undefined)
   t.equal(parseGoDuration(''), undefined)
+})
+
+t.test('sizes as go-humanize\'s Bytes prints them', async (t) => {
+  const cases: Array<[number, string]> = [[0, '0 B'], [9, '9 B'], [999, '999 B'], [1000, '1.0 kB'], [1234, '1.2 kB'], [12_345, '12 kB'], [5_500_000, '5.5 MB']]
+  for (const [n, want] of cases) t.equal(humanBytes(n), want, want)
 })
 
 t.test('DBRP lists print as Go prints []client.DBRP', async (t) => {
