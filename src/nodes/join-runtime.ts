@@ -304,15 +304,12 @@ export class JoinRuntime extends BaseRuntime {
     this.lowMarks.set(markKey(p.src, onId), t)
 
     // the oldest time any parent has reached for this `on` group (null = Go's zero time)
+    // (as Kapacitor: a parent without a mark yet is the zero time, which the next parent's mark replaces)
     let lowMark: bigint | null = null
     if (this.allReported) {
-      let unset = true
       for (let s = 0; s < this.parents; s++) {
         const lm = this.lowMarks.get(markKey(s, onId)) ?? null
-        if (unset || lowMark === null || lm === null || lm < lowMark) {
-          lowMark = lm
-          unset = false
-        }
+        if (lowMark === null || lm === null || lm < lowMark) lowMark = lm
       }
     }
     const before = (x: bigint): boolean => lowMark !== null && x < lowMark
