@@ -87,3 +87,25 @@ t.test('type chaos: a lambda failing on a point counts an error and does not mat
   alone.stop()
   mixed.stop()
 })
+
+t.test("Kapacitor's TestStream_CombineCardinality: one state per group; single points per time make no combination", async (t) => {
+  let text = ''
+  for (let sec = 1; sec <= 10; sec++) {
+    for (const cpu of ['cpu0', 'cpu1', 'cpu2', 'cpu3', 'cpu4', 'cpu5', 'cpu6', 'cpu7', 'cpu-total']) {
+      text += `cpu,cpu=${cpu},host=localhost usage_user=20.1 ${Z + sec - 1}\n`
+    }
+  }
+  const run = startStream(`
+var s1 = stream
+    |from()
+        .measurement('cpu')
+        .groupBy('cpu','host')
+    |combine(lambda: TRUE, lambda: TRUE)
+        .as('total','true')
+`)
+  run.write(lp(text))
+  run.stop()
+  const s = combineStats(run)
+  t.same({ collected: s['collected'], emitted: s['emitted'], errors: s['errors'], working_cardinality: s['working_cardinality'] },
+    { collected: 90, emitted: 0, errors: 0, working_cardinality: 9 })
+})

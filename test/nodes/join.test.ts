@@ -121,3 +121,36 @@ a|join(b).as('a', 'b')|window().periodCount(100).everyCount(1)|httpOut('out')`
   alone.stop()
   mixed.stop()
 })
+
+/** Kapacitor's TestStream_Cardinality.srpl: cpu0…cpu7 and cpu-total of host localhost, one point a second for 10 s. */
+function cardinalityData(): Point[] {
+  let text = ''
+  for (let sec = 1; sec <= 10; sec++) {
+    for (const cpu of ['cpu0', 'cpu1', 'cpu2', 'cpu3', 'cpu4', 'cpu5', 'cpu6', 'cpu7', 'cpu-total']) {
+      text += `cpu,cpu=${cpu},host=localhost usage_user=20.1 ${Z + sec - 1}\n`
+    }
+  }
+  return lp(text)
+}
+
+t.test("Kapacitor's TestStream_JoinCardinality: one join group per group of either parent; groups that never meet emit nothing", async (t) => {
+  const run = startStream(`
+var s1 = stream
+    |from()
+        .measurement('cpu')
+        .groupBy('host')
+
+var s2 = stream
+    |from()
+        .measurement('cpu')
+        .groupBy('cpu')
+
+s2|join(s1)
+   .as('s1','s2')
+`)
+  run.write(cardinalityData())
+  run.stop()
+  const s = joinStats(run)
+  t.same({ collected: s['collected'], emitted: s['emitted'], errors: s['errors'], working_cardinality: s['working_cardinality'] },
+    { collected: 180, emitted: 0, errors: 0, working_cardinality: 10 })
+})
