@@ -1,10 +1,9 @@
 /**
  * shift(d): moves a point's time, a batch's time and every batch point's time by `d`
- * (which may be negative). Barriers move too, so that a barrier stays a watermark in the
- * shifted time line a downstream join or window compares against.
+ * (which may be negative). Barriers pass unchanged, as in Kapacitor's shift.go.
  */
 import type { PipelineNode } from '../interp/eval/pipeline-def.js'
-import type { BarrierMessage, BatchMessage, BatchPoint, PointMessage } from '../pipeline/messages.js'
+import type { BatchMessage, BatchPoint, PointMessage } from '../pipeline/messages.js'
 import { BaseRuntime, type NodeContext } from '../pipeline/runtime.js'
 
 export class ShiftRuntime extends BaseRuntime {
@@ -27,9 +26,5 @@ export class ShiftRuntime extends BaseRuntime {
       points[i] = { name: p.name, tags: p.tags, fields: p.fields, time: p.time + this.shift }
     }
     this.ctx.emit({ ...b, tmax: b.tmax + this.shift, points })
-  }
-
-  protected override barrier(b: BarrierMessage): void {
-    this.ctx.emit({ ...b, time: b.time + this.shift })
   }
 }
