@@ -3,9 +3,10 @@
  * single point whose field names are the values of the `.on()` tags joined by the
  * delimiter, then the original field name (left out with `.dropOriginalFieldName()`)
  * (reference §2.3; Kapacitor's flatten.go). Stream: a group's buffer is emitted when a
- * point of another time arrives; batch: a batch's points are flattened per rounded time
- * and emitted as one batch when a batch of another time arrives. The output carries the
- * group tags. A point missing an `on` tag is counted as an error and left out.
+ * point of another time arrives (the last one is not flushed at stop); batch: each batch's
+ * runs of same-time points are flattened within the batch, which keeps its time. The
+ * output carries the group tags. A point missing an `on` tag is counted as an error and
+ * left out; a flattened point without fields is not emitted.
  */
 import type { Group } from '../model/group.js'
 import type { FieldValue } from '../model/point.js'
@@ -22,20 +23,12 @@ interface StreamBuffer {
   points: BatchPoint[]
 }
 
-interface BatchBuffer {
-  time: bigint
-  readonly name: string
-  readonly group: Group
-  readonly byTime: Map<bigint, BatchPoint[]>
-}
-
 export class FlattenRuntime extends BaseRuntime {
   private readonly on: string[]
   private readonly delimiter: string
   private readonly tolerance: bigint
   private readonly dropName: boolean
   private readonly streams: GroupStates<StreamBuffer | null>
-  private readonly batches: GroupStates<BatchBuffer | null>
 
   constructor(node: PipelineNode, ctx: NodeContext) {
     super(ctx)
@@ -44,7 +37,6 @@ export class FlattenRuntime extends BaseRuntime {
     this.tolerance = propDuration(node, 'tolerance')
     this.dropName = propFlag(node, 'dropOriginalFieldName')
     this.streams = ctx.groups(() => null)
-    this.batches = ctx.groups(() => null)
   }
 
   protected override point(p: PointMessage): void {
@@ -59,57 +51,59 @@ export class FlattenRuntime extends BaseRuntime {
       return
     }
     const fields = this.flatten(buf.points, buf.group)
-    this.ctx.emit({ kind: 'point', db: p.db, rp: p.rp, name: buf.name, tags: buf.group.tags, fields, time: buf.time, group: buf.group })
+    const time = buf.time
     buf.time = t
     buf.points = [p]
+    if (fields !== undefined) {
+      this.ctx.emit({ kind: 'point', db: '', rp: '', name: buf.name, tags: buf.group.tags, fields, time, group: buf.group })
+    }
   }
 
   protected override batch(b: BatchMessage): void {
-    const t = roundTime(b.tmax, this.tolerance)
-    let buf = this.batches.get(b.group)
-    if (buf === null) {
-      buf = { time: t, name: b.name, group: b.group, byTime: new Map() }
-      this.batches.set(b.group, buf)
-    }
-    if (buf.time !== t) {
-      const times = [...buf.byTime.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))
-      const points: BatchPoint[] = []
-      for (const time of times) {
-        points.push({ name: buf.name, tags: buf.group.tags, fields: this.flatten(buf.byTime.get(time)!, buf.group), time })
-      }
-      buf.byTime.clear()
-      this.ctx.emit({ kind: 'batch', name: buf.name, tmax: buf.time, group: buf.group, tags: buf.group.tags, points })
-      buf.time = t
+    const out: BatchPoint[] = []
+    const tags = b.group.tags
+    let run: BatchPoint[] = []
+    let runTime: bigint | null = null
+    const close = (): void => {
+      const fields = runTime === null ? undefined : this.flatten(run, b.group)
+      if (fields !== undefined) out.push({ name: b.name, tags, fields, time: runTime! })
     }
     for (const p of b.points) {
-      const pt = roundTime(p.time, this.tolerance)
-      const list = buf.byTime.get(pt)
-      if (list === undefined) buf.byTime.set(pt, [p])
-      else list.push(p)
+      const t = roundTime(p.time, this.tolerance)
+      if (t !== runTime) {
+        close()
+        run = []
+        runTime = t
+      }
+      run.push(p)
     }
+    close()
+    this.ctx.emit({ ...b, points: out })
   }
 
-  private flatten(points: readonly BatchPoint[], group: Group): Record<string, FieldValue> {
+  /** The merged fields, or undefined when there are none. */
+  private flatten(points: readonly BatchPoint[], group: Group): Record<string, FieldValue> | undefined {
     const fields: Record<string, FieldValue> = {}
+    let any = false
     const d = this.delimiter
     points: for (const p of points) {
       let prefix = ''
-      for (const tag of this.on) {
+      for (let i = 0; i < this.on.length; i++) {
+        const tag = this.on[i]!
         const v = p.tags[tag]
         if (v === undefined) {
-          this.ctx.error(new Error(`point missing tag "${tag}" for flatten operation`), { group })
+          this.ctx.error(new Error(`point missing tag for flatten operation: tag ${tag} is missing from point`), { group })
           continue points
         }
-        prefix += v + d
+        prefix += i === 0 ? v : d + v
       }
-      if (this.dropName) {
-        // the tag values alone name the field (several fields of a point overwrite each other)
-        const name = prefix.length >= d.length ? prefix.slice(0, prefix.length - d.length) : prefix
-        for (const f in p.fields) fields[name] = p.fields[f]!
-      } else {
-        for (const f in p.fields) fields[prefix + f] = p.fields[f]!
+      const sep = prefix.length > 0 ? d : ''
+      for (const f in p.fields) {
+        // with dropOriginalFieldName the tag values alone name the field (a point's fields overwrite each other)
+        fields[this.dropName ? prefix : prefix + sep + f] = p.fields[f]!
+        any = true
       }
     }
-    return fields
+    return any ? fields : undefined
   }
 }

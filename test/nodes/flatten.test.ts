@@ -1,7 +1,7 @@
 /**
  * flatten(): same-time points of a group become one point named by their `on` tag values;
  * a point missing an `on` tag is counted as an error and left out; batches are flattened
- * per point time; type chaos.
+ * within themselves; type chaos.
  */
 import t from 'tap'
 import { parseLineProtocol } from '../../src/ingest/line-protocol-parser.js'
@@ -37,16 +37,27 @@ t.test('a point missing an on tag is an error and is left out; the others are fl
   run.stop()
 })
 
-t.test('batches: each point time of the batch becomes one flattened point; emitted when a batch of another time comes', async (t) => {
+t.test('batches: the same-time runs of each batch are flattened within it; the batch keeps its time', async (t) => {
   const run = startStream(`stream|from().measurement('m')
   |window().period(2s).every(2s)
   |flatten().on('svc')
   |httpOut('out')`)
-  run.write(lp(`m,svc=a v=1 ${Z}\nm,svc=b v=2 ${Z}\nm,svc=a v=3 ${Z + 1}\nm,svc=b v=4 ${Z + 1}\nm,svc=a v=5 ${Z + 2}\nm,svc=a v=6 ${Z + 4}\n`))
+  run.write(lp(`m,svc=a v=1 ${Z}\nm,svc=b v=2 ${Z}\nm,svc=a v=3 ${Z + 1}\nm,svc=b v=4 ${Z + 1}\nm,svc=a v=5 ${Z + 2}\n`))
   t.same(series(run), [{
     name: 'm', columns: ['time', 'a.v', 'b.v'],
     values: [['1971-01-01T00:00:00Z', 1, 2], ['1971-01-01T00:00:01Z', 3, 4]],
   }])
+  run.stop()
+})
+
+t.test('a time whose points all lack an on tag gives no point', async (t) => {
+  const run = startStream(`stream|from().measurement('m')
+  |flatten().on('svc')
+  |httpOut('out')`)
+  run.write(lp(`m,svc=a v=1 ${Z}\nm v=2 ${Z + 1}\nm,svc=a v=3 ${Z + 2}\n`))
+  t.same(series(run)[0]!.values, [['1971-01-01T00:00:00Z', 1]], 'nothing was emitted for 1 s')
+  t.equal(flattenStats(run)['errors'], 1)
+  t.equal(flattenStats(run)['emitted'], 1)
   run.stop()
 })
 
