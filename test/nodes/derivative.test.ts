@@ -5,7 +5,7 @@
 import t from 'tap'
 import { DerivativeRuntime } from '../../src/nodes/derivative-runtime.js'
 import type { BatchMessage } from '../../src/pipeline/messages.js'
-import { COLLECT, batch, bp, direct, nodeStats, run, sec, typeChaos } from './transform-harness.js'
+import { COLLECT, batch, bp, direct, nodeStats, run, sec, typeChaos, cardinalityData, runOnly } from './transform-harness.js'
 
 t.test('rate per unit with as(): the other fields are kept, the result is a float', async (t) => {
   const { run: r, series } = run(`stream|from().measurement('m')
@@ -49,6 +49,13 @@ t.test('batch: the first point of every batch is dropped, a bad point is counted
   const out = d.emitted as BatchMessage[]
   t.same(out.map((b) => b.points.map((p) => p.fields['v'])), [[2], [1]])
   t.equal(d.errors.length, 1)
+})
+
+t.test('working cardinality is one per group (Kapacitor\'s TestStream_DerivativeCardinality)', async (t) => {
+  const r = runOnly(`stream|from().measurement('cpu').groupBy('host', 'cpu')
+  |derivative('usage_user')`, cardinalityData())
+  t.match(nodeStats(r, 'derivative2'), { collected: 90, errors: 0, working_cardinality: 9 })
+  r.stop()
 })
 
 t.test('type chaos: non-numbers are counted, ints and floats both work, the clean group is unaffected', async (t) => {

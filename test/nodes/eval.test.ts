@@ -5,7 +5,7 @@
 import t from 'tap'
 import { EvalRuntime } from '../../src/nodes/eval-runtime.js'
 import type { BatchMessage, PointMessage } from '../../src/pipeline/messages.js'
-import { COLLECT, batch, bp, direct, nodeStats, run, sec, typeChaos } from './transform-harness.js'
+import { COLLECT, batch, bp, direct, nodeStats, run, sec, typeChaos, cardinalityData, runOnly } from './transform-harness.js'
 
 t.test('a later lambda sees an earlier result by name; the point\'s own field wins over a result of the same name', async (t) => {
   const { run: r, series } = run(`stream|from().measurement('m')
@@ -68,6 +68,13 @@ t.test('a duration result is stored as int nanoseconds', async (t) => {
   const d = direct(`stream|from()|eval(lambda: 2s).as('d')`, 'eval', (n, c) => new EvalRuntime(n, c))
   d.runtime.receive({ kind: 'point', db: 'd', rp: 'r', name: 'm', tags: {}, fields: {}, time: 0n, group: { id: '', tags: {}, dims: { byName: false, tagNames: [] } } }, 0)
   t.equal((d.emitted[0] as PointMessage).fields['d'], 2_000_000_000n)
+})
+
+t.test('working cardinality is one per group (Kapacitor\'s TestStream_EvalCardinality)', async (t) => {
+  const r = runOnly(`stream|from().measurement('cpu').groupBy('host', 'cpu')
+  |eval(lambda: sigma("usage_user")).as('sigma')`, cardinalityData())
+  t.match(nodeStats(r, 'eval2'), { collected: 90, errors: 0, working_cardinality: 9 })
+  r.stop()
 })
 
 t.test('type chaos: bad points are counted on eval, the clean group is unaffected', async (t) => {

@@ -6,7 +6,7 @@ import t from 'tap'
 import { dimensions, makeGroup } from '../../src/model/group.js'
 import { GroupByRuntime } from '../../src/nodes/group-by-runtime.js'
 import type { BatchMessage, PointMessage } from '../../src/pipeline/messages.js'
-import { COLLECT, batch, bp, direct, nodeStats, run, sec, typeChaos } from './transform-harness.js'
+import { COLLECT, batch, bp, direct, nodeStats, run, sec, typeChaos, cardinalityData, runOnly } from './transform-harness.js'
 
 const byHost = (script: string) => direct(script, 'groupBy', (n, c) => new GroupByRuntime(n, c))
 
@@ -56,6 +56,15 @@ t.test('batch: the points of a bucket are in time order', async (t) => {
   d.runtime.receive(batch(sec(9), [bp(sec(2), { v: 2 }, { host: 'a' })]), 0)
   d.runtime.receive(batch(sec(10), []), 0)
   t.same((d.emitted[0] as BatchMessage).points.map((p) => p.time), [sec(2), sec(5)])
+})
+
+t.test('working cardinality is the pending groups (Kapacitor\'s TestStream_GroupByCardinality)', async (t) => {
+  const r = runOnly(`stream|from().measurement('cpu')
+  |window().period(1s).every(1s)
+  |groupBy('cpu')`, cardinalityData())
+  t.match(nodeStats(r, 'window2'), { collected: 90, emitted: 9, working_cardinality: 1 })
+  t.match(nodeStats(r, 'groupby3'), { collected: 9, errors: 0, working_cardinality: 9 })
+  r.stop()
 })
 
 t.test('type chaos: groupBy never fails on field types and the clean group is unaffected', async (t) => {

@@ -5,7 +5,7 @@
 import t from 'tap'
 import { SampleRuntime } from '../../src/nodes/sample-runtime.js'
 import type { BatchMessage } from '../../src/pipeline/messages.js'
-import { COLLECT, batch, bp, direct, nodeStats, run, sec, typeChaos } from './transform-harness.js'
+import { COLLECT, batch, bp, direct, nodeStats, run, sec, typeChaos, cardinalityData, runOnly } from './transform-harness.js'
 
 t.test('sample(n) keeps the 1st, (n+1)th … point of each group', async (t) => {
   let text = ''
@@ -31,6 +31,13 @@ t.test('batch: the counter starts again with every batch', async (t) => {
   d.runtime.receive(batch(sec(3), pts), 0)
   d.runtime.receive(batch(sec(6), pts), 0)
   t.same((d.emitted as BatchMessage[]).map((b) => b.points.map((p) => p.fields['v'])), [[0, 2], [0, 2]])
+})
+
+t.test('working cardinality is one per group (Kapacitor\'s TestStream_SampleCardinality)', async (t) => {
+  const r = runOnly(`stream|from().measurement('cpu').groupBy('host', 'cpu')
+  |sample(2)`, cardinalityData())
+  t.match(nodeStats(r, 'sample2'), { collected: 90, errors: 0, working_cardinality: 9 })
+  r.stop()
 })
 
 t.test('type chaos: sample never fails, the clean group is unaffected', async (t) => {

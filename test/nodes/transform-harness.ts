@@ -122,3 +122,19 @@ export function typeChaos(script: string): { alone: Series[]; mixed: Series[]; c
 /** Appended to a node under test: every point of a group so far, as one httpOut series. */
 export const COLLECT = `|window().periodCount(100).everyCount(1)
   |httpOut('out')`
+
+/** Kapacitor's TestStream_Cardinality recording: cpu0…cpu7 and cpu-total of one host, once a second for 10 s. */
+export function cardinalityData(): string {
+  let s = ''
+  for (let t = 1; t <= 10; t++) {
+    for (const cpu of ['cpu0', 'cpu1', 'cpu2', 'cpu3', 'cpu4', 'cpu5', 'cpu6', 'cpu7', 'cpu-total']) s += `cpu,cpu=${cpu},host=localhost usage_user=20.1 ${t}\n`
+  }
+  return s
+}
+
+/** Runs a script without an httpOut and returns the run (stop it). */
+export function runOnly(script: string, text: string): StreamRun {
+  const r = startStream(script)
+  r.write(lp(text))
+  return r
+}
