@@ -4,10 +4,10 @@
  * arrives, every combination of k = (number of lambdas) buffered points is tried in order
  * (n choose k, refused over `.max()`): slot i takes the first remaining point of the
  * combination for which lambda i is true. Each complete combination becomes one point:
- * fields and the non-group tags are prefixed `<as><delimiter>`, group tags are kept. A
- * batch's points are buffered by rounded time and combined when a batch of another time
- * comes. A lambda failing on a point counts an error and does not match it. The last
- * buffer is not flushed at stop (as Kapacitor).
+ * fields and the non-group tags are prefixed `<as><delimiter>`, group tags are kept. In a
+ * batch, each run of same-time points is combined, up to the end of the batch. A lambda
+ * failing on a point counts an error and does not match it. The last stream buffer is not
+ * flushed at stop (as Kapacitor).
  */
 import type { Group } from '../model/group.js'
 import type { FieldValue, Tags } from '../model/point.js'
@@ -30,9 +30,6 @@ interface CombineGroup {
   readonly states: LambdaState[]
   /** stream: the buffer of the current time */
   current: Buffer | null
-  /** batch: buffers by rounded point time, and the time of the batches they came from */
-  readonly byTime: Map<bigint, Buffer>
-  batchTime: bigint | null
 }
 
 export class CombineRuntime extends BaseRuntime {
@@ -52,7 +49,7 @@ export class CombineRuntime extends BaseRuntime {
     this.max = propInt(node, 'max')
     this.groups = ctx.groups(() => ({
       states: this.lambdas.map((l) => l.newState({ clock: ctx.clock })),
-      current: null, byTime: new Map(), batchTime: null,
+      current: null,
     }))
   }
 
@@ -72,23 +69,16 @@ export class CombineRuntime extends BaseRuntime {
 
   protected override batch(b: BatchMessage): void {
     const g = this.groups.get(b.group)
-    const t = roundTime(b.tmax, this.tolerance)
-    if (g.batchTime !== null && g.batchTime !== t) {
-      for (const time of [...g.byTime.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) {
-        this.combine(g, g.byTime.get(time)!)
-        g.byTime.delete(time)
-      }
-    }
-    g.batchTime = t
+    let run: Buffer | null = null
     for (const p of b.points) {
-      const pt = roundTime(p.time, this.tolerance)
-      let buf = g.byTime.get(pt)
-      if (buf === undefined) {
-        buf = { time: pt, name: b.name, group: b.group, points: [] }
-        g.byTime.set(pt, buf)
+      const t = roundTime(p.time, this.tolerance)
+      if (run === null || run.time !== t) {
+        if (run !== null) this.combine(g, run)
+        run = { time: t, name: b.name, group: b.group, points: [] }
       }
-      buf.points.push(p)
+      run.points.push(p)
     }
+    if (run !== null) this.combine(g, run)
   }
 
   private combine(g: CombineGroup, buf: Buffer): void {

@@ -45,6 +45,20 @@ t.test('one point per matching combination, prefixed fields and tags, group tags
   run.stop()
 })
 
+t.test('batches: each run of same-time points in a batch is combined, up to the end of the batch', async (t) => {
+  const run = startStream(`stream|from().measurement('m')
+  |window().period(2s).every(2s)
+  |combine(lambda: "k" == 'a', lambda: "k" == 'b').as('x', 'y')
+  |window().periodCount(10).everyCount(1)
+  |httpOut('out')`)
+  run.write(lp(`m,k=a v=1 ${Z}\nm,k=b v=2 ${Z}\nm,k=a v=3 ${Z + 1}\nm,k=b v=4 ${Z + 1}\nm,k=a v=5 ${Z + 2}\n`))
+  t.same(series(run)[0]!.values, [
+    ['1971-01-01T00:00:00Z', 'a', 1, 'b', 2],
+    ['1971-01-01T00:00:01Z', 'a', 3, 'b', 4],
+  ])
+  run.stop()
+})
+
 t.test('more combinations than max: refused and counted as an error', async (t) => {
   const run = startStream(`stream|from().measurement('m')
   |combine(lambda: TRUE, lambda: TRUE).as('x', 'y').max(2)
