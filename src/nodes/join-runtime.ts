@@ -312,7 +312,6 @@ export class JoinRuntime extends BaseRuntime {
         if (lowMark === null || lm === null || lm < lowMark) lowMark = lm
       }
     }
-    const before = (x: bigint): boolean => lowMark !== null && x < lowMark
 
     if (this.allReported) {
       // specific messages that can no longer be matched go on alone
@@ -321,7 +320,7 @@ export class JoinRuntime extends BaseRuntime {
         let i = 0
         for (; i < buf.length; i++) {
           const sp = buf[i]!
-          if (!before(roundTime(timeOf(sp.msg), this.tolerance))) break
+          if (!before(roundTime(timeOf(sp.msg), this.tolerance), lowMark)) break
           this.sendSpecific(sp)
         }
         buf.splice(0, i)
@@ -340,13 +339,13 @@ export class JoinRuntime extends BaseRuntime {
             this.sendMatch(p, match)
             matched = true
           }
-          if (!before(mt)) break
+          if (!before(mt, lowMark)) break
         }
         // the low mark is only meaningful once every parent has reported
         if (this.allReported) matches.splice(0, i)
       }
       if (!matched) {
-        if (this.allReported && before(t)) this.sendSpecific(p)
+        if (this.allReported && before(t, lowMark)) this.sendSpecific(p)
         else bufferFor(this.specificBuffers, onId).push(p)
       }
     } else {
@@ -379,6 +378,11 @@ export class JoinRuntime extends BaseRuntime {
   private sendSpecific(specific: Sourced): void {
     this.collect(this.groups.get(specific.msg.group), specific.src, specific.msg)
   }
+}
+
+/** Go's t.Before(lowMark), where a null low mark is the zero time. */
+function before(t: bigint, lowMark: bigint | null): boolean {
+  return lowMark !== null && t < lowMark
 }
 
 function markKey(src: number, id: string): string {
