@@ -18,8 +18,7 @@
  * run of each. After the runs, every task must be executing, have seen points in its
  * from() and no node errors; the windows emitted are counted.
  *
- * env: BENCH_DURATION (s per run, default 8), BENCH_CONNECTIONS (default 4), BENCH_ROUNDS (default 2),
- *      BENCH_E2E_NO_MEAN=1 (pipelines without mean, while its runtime is not there).
+ * env: BENCH_DURATION (s per run, default 8), BENCH_CONNECTIONS (default 4), BENCH_ROUNDS (default 2).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -32,7 +31,6 @@ const BODIES = 20
 const DURATION = Number(process.env.BENCH_DURATION ?? 8)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
-const NO_MEAN = process.env.BENCH_E2E_NO_MEAN === '1'
 const TARGET = 2.5
 
 interface TaskDef { id: string; measurement: string; where: string; groupBy: string; field: string }
@@ -60,7 +58,8 @@ function script(t: TaskDef): string {
     |window()
         .period(10s)
         .every(10s)
-${NO_MEAN ? '' : `    |mean('${t.field}')\n`}    |httpOut('out')
+    |mean('${t.field}')
+    |httpOut('out')
 `
 }
 
@@ -102,7 +101,7 @@ async function checkTasks(url: string): Promise<{ collected: number; windows: nu
     if ((win['emitted'] ?? 0) > 0) {
       const out = await api(url, 'GET', `/kapacitor/v1/tasks/${t.id}/out`) as { series?: Array<{ columns: string[] }> | null }
       if (!out.series || out.series.length === 0) throw new Error(`task ${t.id}: windows emitted but httpOut has no series`)
-      if (!NO_MEAN && out.series[0]!.columns.join() !== 'time,mean') throw new Error(`task ${t.id}: httpOut columns ${out.series[0]!.columns.join()}`)
+      if (out.series[0]!.columns.join() !== 'time,mean') throw new Error(`task ${t.id}: httpOut columns ${out.series[0]!.columns.join()}`)
     }
     collected += from['collected'] ?? 0
     windows += win['emitted'] ?? 0
@@ -127,7 +126,7 @@ async function main(): Promise<void> {
       writeFileSync(f, lines.slice(i * LINES_PER_BODY, (i + 1) * LINES_PER_BODY).join('\n') + '\n')
       files.push(f)
     }
-    log(`stream-e2e: ${BODIES} bodies of ${LINES_PER_BODY} lines, ${series} series, ${TASKS.length} tasks${NO_MEAN ? ' (no mean)' : ''}`)
+    log(`stream-e2e: ${BODIES} bodies of ${LINES_PER_BODY} lines, ${series} series, ${TASKS.length} tasks`)
 
     const ours = await startKapacitord()
     servers.push(ours)
@@ -150,7 +149,7 @@ async function main(): Promise<void> {
     const basePps = pps(b)
     emit({
       name: 'stream-e2e', value: round(oursPps), unit: 'points/s', baseline: round(basePps), ratio: ratio(oursPps, basePps),
-      baseline_kind: 'influxd /write', target_ratio: TARGET, tasks: TASKS.length, series, mean: !NO_MEAN,
+      baseline_kind: 'influxd /write', target_ratio: TARGET, tasks: TASKS.length, series,
       p50_ms: o.latency_p50_ms, p99_ms: o.latency_p99_ms, baseline_p50_ms: b.latency_p50_ms, baseline_p99_ms: b.latency_p99_ms,
       connections: CONNECTIONS, lines_per_request: LINES_PER_BODY,
       non2xx: o.non2xx + o.errors, baseline_non2xx: b.non2xx + b.errors,

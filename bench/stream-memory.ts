@@ -24,9 +24,8 @@
  */
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { TaskStartError } from '../src/pipeline/task-execution.js'
 import { emit, log, ratio, round } from './lib/procs.js'
-import { parseBody, startTasks, type TaskSet } from './lib/stream-tasks.js'
+import { parseBody, startTasks } from './lib/stream-tasks.js'
 
 const POINTS = Number(process.env.BENCH_MEM_POINTS ?? 500_000)
 const GROUPS = Number(process.env.BENCH_MEM_GROUPS ?? 50_000)
@@ -43,27 +42,6 @@ const SCRIPT = `stream
         .every(1h)
     |mean('value')
 `
-/**
- * Used only while a node of SCRIPT cannot run yet (groupBy / mean runtimes in progress):
- * the same grouping done by from(), the same window; reported as `script` in the figure.
- */
-const FALLBACKS = [
-  `stream
-    |from()
-    |groupBy('host')
-    |window()
-        .period(1h)
-        .every(1h)
-`,
-  `stream
-    |from()
-        .groupBy('host')
-    |window()
-        .period(1h)
-        .every(1h)
-`,
-]
-
 /** 2023-11-14T22:00:00Z: an hour boundary (the window is not aligned, but it reads well). */
 const T0 = 1_699_999_200_000_000_000n
 const HOUR = 3_600_000_000_000n
@@ -96,25 +74,13 @@ function heap(): number {
   return process.memoryUsage().heapUsed
 }
 
-function start(): { tasks: TaskSet; script: string } {
-  for (const script of [SCRIPT, ...FALLBACKS]) {
-    try {
-      return { tasks: startTasks([script]), script }
-    } catch (e) {
-      if (!(e instanceof TaskStartError)) throw e
-      process.stderr.write(`[bench] stream-memory: ${e.message}; trying a fallback script\n`)
-    }
-  }
-  throw new Error('no script could start')
-}
-
 interface Measured { script: string; bytes: number; parserBytes: number; cardinality: number; buffered: number }
 
 /** One scenario in this (--expose-gc) process: Δheap of feeding `points` points over `groups` groups. */
 function measure(points: number, groups: number): Measured {
   const bodies = bodiesOf(makeLines(points, groups))
   const seriesBody = Buffer.from(makeLines(groups, groups).join('\n') + '\n')
-  const { tasks, script } = start()
+  const tasks = startTasks([SCRIPT])
   const h0 = heap()
   // warm the parser's series cache (one line per series); not delivered
   parseBody(seriesBody)
@@ -130,7 +96,7 @@ function measure(points: number, groups: number): Measured {
   // keep everything reachable until the last heap reading
   if (bodies.length === 0 || tasks.executions.length !== 1) throw new Error('unreachable')
   tasks.stop()
-  return { script, bytes: h2 - h1, parserBytes: h1 - h0, cardinality, buffered }
+  return { script: SCRIPT, bytes: h2 - h1, parserBytes: h1 - h0, cardinality, buffered }
 }
 
 function child(points: number, groups: number): Measured {
