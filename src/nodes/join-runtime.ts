@@ -61,6 +61,9 @@ class JoinSet {
 
 interface JoinGroup {
   readonly sets: Map<bigint, JoinSet[]>
+  /** the times of `sets`, ascending from `first` (times mostly arrive in order: appended) */
+  times: bigint[]
+  first: number
   /** per parent, the latest rounded time seen (ZERO = none) */
   readonly head: bigint[]
   /** the oldest time in `sets` (null = no sets) */
@@ -103,7 +106,7 @@ export class JoinRuntime extends BaseRuntime {
     this.on = propStrings(node, 'on')
     this.onGroups = new GroupCache(dimensions(this.on, false))
     this.onGroupsByName = new GroupCache(dimensions(this.on, true))
-    this.groups = ctx.groups(() => ({ sets: new Map(), head: new Array<bigint>(this.parents).fill(ZERO), oldest: null }))
+    this.groups = ctx.groups(() => ({ sets: new Map(), times: [], first: 0, head: new Array<bigint>(this.parents).fill(ZERO), oldest: null }))
   }
 
   protected override point(p: PointMessage, parent: number): void {
@@ -149,6 +152,7 @@ export class JoinRuntime extends BaseRuntime {
     if (queue === undefined) {
       queue = []
       g.sets.set(t, queue)
+      addTime(g, t)
     }
     let set: JoinSet | undefined
     for (const s of queue) {
@@ -176,8 +180,8 @@ export class JoinRuntime extends BaseRuntime {
   /** Emits the sets of the oldest time (only complete ones when `onlyReady`), and further while every head is past. */
   private emitSets(g: JoinGroup, onlyReady: boolean): void {
     for (;;) {
-      if (g.sets.size === 0 || g.oldest === null) return
       const oldest = g.oldest
+      if (oldest === null) return
       const queue = g.sets.get(oldest)!
       let i = 0
       for (; i < queue.length; i++) {
@@ -185,10 +189,10 @@ export class JoinRuntime extends BaseRuntime {
         if (!set.ready && onlyReady) break
         this.emitSet(set)
       }
-      if (i === queue.length) g.sets.delete(oldest)
-      else queue.splice(0, i)
-      g.oldest = null
-      for (const t of g.sets.keys()) if (g.oldest === null || t < g.oldest) g.oldest = t
+      if (i === queue.length) {
+        g.sets.delete(oldest)
+        dropOldestTime(g)
+      } else if (i > 0) queue.splice(0, i)
       if (onlyReady) return
       onlyReady = this.onlyReady(g)
     }
@@ -378,6 +382,28 @@ export class JoinRuntime extends BaseRuntime {
   private sendSpecific(specific: Sourced): void {
     this.collect(this.groups.get(specific.msg.group), specific.src, specific.msg)
   }
+}
+
+/** Inserts a new set time in order (usually at the end). */
+function addTime(g: JoinGroup, t: bigint): void {
+  const times = g.times
+  let i = times.length
+  while (i > g.first && times[i - 1]! > t) i--
+  if (i === times.length) times.push(t)
+  else times.splice(i, 0, t)
+}
+
+/** Forgets the oldest set time; `oldest` becomes the next one. */
+function dropOldestTime(g: JoinGroup): void {
+  g.first++
+  if (g.first === g.times.length) {
+    g.times = []
+    g.first = 0
+  } else if (g.first > 64 && g.first * 2 > g.times.length) {
+    g.times = g.times.slice(g.first)
+    g.first = 0
+  }
+  g.oldest = g.first < g.times.length ? g.times[g.first]! : null
 }
 
 /** Go's t.Before(lowMark), where a null low mark is the zero time. */
