@@ -7,13 +7,14 @@
  * parsed by the daemon's parser in 5,000-line bodies (it shares one tags object per
  * series) and written through the matcher, as `/write` does.
  *
- * Method (`node --expose-gc`; the script re-runs itself with it when needed): the bodies
+ * Method (each scenario in a child `node --expose-gc` process this script starts): the bodies
  * are built first and the parser's series cache is warmed with one line per series (its
  * cost is reported apart, as `parser_bytes_per_series`: it belongs to ingest, not to the
- * task); then gc, heapUsed, feed, gc, heapUsed. Two scenarios, each in a fresh process:
+ * task); then gc, heapUsed, feed, gc, heapUsed. Two scenarios:
  *   - points: POINTS points over 10 groups → (Δheap) / POINTS = bytes per buffered point;
  *   - groups: GROUPS groups with one point each → Δheap / GROUPS − bytes per point = bytes
- *     per active group (its window state, group object, id and map entries).
+ *     per active group (its window state, group object, id and map entries). Map
+ *     occupancy makes this depend on GROUPS somewhat (about 460 B at 10,000 groups).
  * Baseline = the target (≤ 160 B per point, ≤ 800 B per group); ratio = value / target
  * (≤ 1 meets it).
  *
