@@ -56,35 +56,41 @@ export function makeGroup(name: string, tags: Tags, dims: Dimensions): Group {
 }
 
 /**
+ * What a group cache keeps per tags object: usually one slot (a series has one measurement);
+ * a chain only when one tags object is seen under several measurements and the
+ * measurement is part of the group. A slot is far smaller than a Map per series.
+ */
+interface Slot { readonly name: string; readonly group: Group; next: Slot | undefined }
+
+function lookup(slot: Slot | undefined, name: string, byName: boolean): Group | undefined {
+  for (let s = slot; s !== undefined; s = s.next) if (!byName || s.name === name) return s.group
+  return undefined
+}
+
+/**
  * One node's cache of groups for fixed dimensions: the same (name, tags object) gives the
  * same Group object without building a key. The parser shares one frozen tags object per
  * series, so for stream data this is one WeakMap hit per point. Groups with equal ids are
  * interned, so `a === b` holds for equal groups made from different tags objects.
  */
 export class GroupCache {
-  private readonly byTags = new WeakMap<Tags, Map<string, Group>>()
+  private readonly byTags = new WeakMap<Tags, Slot>()
   private readonly byId = new Map<string, Group>()
   constructor(readonly dims: Dimensions) {}
 
   get(name: string, tags: Tags): Group {
     const d = this.dims
     if (d.tagNames.length === 0 && !d.byName) return NIL_GROUP
-    let perName = this.byTags.get(tags)
-    if (perName === undefined) {
-      perName = new Map()
-      this.byTags.set(tags, perName)
-    }
-    const key = d.byName ? name : ''
-    let g = perName.get(key)
+    const first = this.byTags.get(tags)
+    const hit = lookup(first, name, d.byName)
+    if (hit !== undefined) return hit
+    const id = groupId(name, tags, d)
+    let g = this.byId.get(id)
     if (g === undefined) {
-      const id = groupId(name, tags, d)
-      g = this.byId.get(id)
-      if (g === undefined) {
-        g = Object.freeze({ id, tags: groupTags(tags, d), dims: d })
-        this.byId.set(id, g)
-      }
-      perName.set(key, g)
+      g = Object.freeze({ id, tags: groupTags(tags, d), dims: d })
+      this.byId.set(id, g)
     }
+    this.byTags.set(tags, { name, group: g, next: first })
     return g
   }
 
@@ -99,38 +105,33 @@ export class GroupCache {
  * so they are derived per distinct tags object and cached like GroupCache does.
  */
 export class StarGroupCache {
-  private readonly byTags = new WeakMap<Tags, Map<string, Group>>()
+  private readonly byTags = new WeakMap<Tags, Slot>()
   private readonly byId = new Map<string, Group>()
   private readonly dimsByKey = new Map<string, Dimensions>()
   constructor(readonly byName: boolean, readonly exclude: ReadonlySet<string> = new Set()) {}
 
   get(name: string, tags: Tags): Group {
-    let perName = this.byTags.get(tags)
-    if (perName === undefined) {
-      perName = new Map()
-      this.byTags.set(tags, perName)
+    const first = this.byTags.get(tags)
+    const hit = lookup(first, name, this.byName)
+    if (hit !== undefined) return hit
+    const names = Object.keys(tags).filter((k) => !this.exclude.has(k)).sort()
+    const dimKey = names.join(',')
+    let dims = this.dimsByKey.get(dimKey)
+    if (dims === undefined) {
+      dims = Object.freeze({ byName: this.byName, tagNames: Object.freeze(names) })
+      this.dimsByKey.set(dimKey, dims)
     }
-    const key = this.byName ? name : ''
-    let g = perName.get(key)
-    if (g === undefined) {
-      const names = Object.keys(tags).filter((k) => !this.exclude.has(k)).sort()
-      const dimKey = names.join(',')
-      let dims = this.dimsByKey.get(dimKey)
-      if (dims === undefined) {
-        dims = Object.freeze({ byName: this.byName, tagNames: Object.freeze(names) })
-        this.dimsByKey.set(dimKey, dims)
-      }
-      if (names.length === 0 && !this.byName) g = NIL_GROUP
-      else {
-        const id = groupId(name, tags, dims)
-        g = this.byId.get(id)
-        if (g === undefined) {
-          g = Object.freeze({ id, tags: groupTags(tags, dims), dims })
-          this.byId.set(id, g)
-        }
-      }
-      perName.set(key, g)
+    let g: Group
+    if (names.length === 0 && !this.byName) g = NIL_GROUP
+    else {
+      const id = groupId(name, tags, dims)
+      const known = this.byId.get(id)
+      if (known === undefined) {
+        g = Object.freeze({ id, tags: groupTags(tags, dims), dims })
+        this.byId.set(id, g)
+      } else g = known
     }
+    this.byTags.set(tags, { name, group: g, next: first })
     return g
   }
 

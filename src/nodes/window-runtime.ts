@@ -16,7 +16,7 @@ import { truncateTime } from './from-runtime.js'
 interface TimeWindow {
   readonly name: string
   /** buffered points, oldest first from `head` */
-  buf: PointMessage[]
+  buf: BatchPoint[]
   head: number
   nextEmit: bigint
 }
@@ -78,7 +78,7 @@ export class WindowRuntime extends BaseRuntime {
       this.timeWindows.set(p.group, w)
     }
     if (this.every === 0n) {
-      w.buf.push(p)
+      w.buf.push(slim(p))
       if (p.time >= w.nextEmit) {
         purge(w, p.time - this.period, false)
         this.emit(w, p.group, p.time)
@@ -89,7 +89,7 @@ export class WindowRuntime extends BaseRuntime {
     if (p.time >= w.nextEmit) {
       this.emitDue(w, p.group, p.time)
     }
-    w.buf.push(p)
+    w.buf.push(slim(p))
   }
 
   private emitDue(w: TimeWindow, group: Group, now: bigint): void {
@@ -111,7 +111,7 @@ export class WindowRuntime extends BaseRuntime {
       w = { name: p.name, ring: [], count: 0, nextEmit: this.fillPeriod ? this.periodCount : this.everyCount }
       this.countWindows.set(p.group, w)
     }
-    w.ring.push(p)
+    w.ring.push(slim(p))
     if (w.ring.length > this.periodCount) w.ring.shift()
     w.count++
     if (w.count === w.nextEmit) {
@@ -137,4 +137,12 @@ function purge(w: TimeWindow, oldest: bigint, inclusive: boolean): void {
     w.buf = buf.slice(h)
     w.head = 0
   } else w.head = h
+}
+
+/**
+ * What a window keeps of a point: the batch point alone (no db/rp/group/kind), which
+ * measured 88 → 48 bytes per buffered point (bench/stream-memory.ts).
+ */
+function slim(p: PointMessage): BatchPoint {
+  return { name: p.name, tags: p.tags, fields: p.fields, time: p.time }
 }
