@@ -174,8 +174,12 @@ export class TaskExecution {
     return !this.stopped
   }
 
-  /** Flushes joins/unions (Kapacitor flushes those at stop, not windows), stops every timer. Idempotent. */
-  stop(): void {
+  /**
+   * The input has ended: joins and unions flush (Kapacitor flushes those when their edges
+   * close, not windows), every timer stops; the httpOut endpoints stay readable (a replay
+   * or a test reads them after the end). Idempotent.
+   */
+  finish(): void {
     if (this.stopped) return
     this.stopped = true
     for (const c of this.cancels) c()
@@ -185,6 +189,11 @@ export class TaskExecution {
       if (!cell?.runtime?.stop) continue
       try { cell.runtime.stop() } catch (err) { cell.error(err) }
     }
+  }
+
+  /** finish(), then the httpOut endpoints go away. Idempotent. */
+  stop(): void {
+    this.finish()
     this.opts.services.httpOut.unregisterTask(this.id)
   }
 

@@ -17,6 +17,7 @@ for (const name of goldenCaseNames(root)) {
     const c = loadGoldenCase(join(root, name), name)
     const run = startStream(c.script)
     run.write(c.points)
+    run.finish()
     const got = run.output(c.endpoint)
     run.stop()
     t.same(c.ignoreOrder ? sortSeries(got) : got, c.ignoreOrder ? sortSeries(c.expected) : c.expected)
