@@ -30,11 +30,16 @@ import { TaskStartError } from '../pipeline/task-execution.js'
 export interface HttpPostQueueOptions {
   /** messages waiting behind the requests in flight (default 1000) */
   readonly capacity: number
-  /** requests in flight at once (default 4) */
+  /** requests in flight at once (default 1) */
   readonly concurrency: number
 }
 
-export const DEFAULT_HTTP_POST_QUEUE: HttpPostQueueOptions = { capacity: 1000, concurrency: 4 }
+/**
+ * One request at a time, as Kapacitor posts: the receiver sees the messages in order.
+ * Unlike Kapacitor, a slow receiver does not hold the task (and every write) back: up to
+ * `capacity` messages wait, and what overflows is counted (`dropped`) and logged.
+ */
+export const DEFAULT_HTTP_POST_QUEUE: HttpPostQueueOptions = { capacity: 1000, concurrency: 1 }
 
 /** A message waiting for its status code (codeField); code -1 = pass on unchanged. */
 interface Slot {
