@@ -26,6 +26,7 @@ import { propCalls, propDuration, propFlag, propString, propStrings, tickString 
 import { batchRow, pointRow, resultJSON, type Row } from '../pipeline/result-json.js'
 import { BaseRuntime, type Counter, type NodeContext } from '../pipeline/runtime.js'
 import { TaskStartError } from '../pipeline/task-execution.js'
+import { indexKey, splitActions } from '../pipeline/template-actions.js'
 
 export interface HttpPostQueueOptions {
   /** messages waiting behind the requests in flight (default 1000) */
@@ -231,21 +232,13 @@ export type UrlTemplate = (name: string, tags: Tags) => string
  * Go's index on a map gives the zero value). A URL without actions costs nothing per point.
  */
 export function compileUrlTemplate(text: string): UrlTemplate {
-  const parts: Array<string | { tag: string } | { name: true }> = []
-  let i = 0
-  while (i < text.length) {
-    const open = text.indexOf('{{', i)
-    if (open < 0) { parts.push(text.slice(i)); break }
-    if (open > i) parts.push(text.slice(i, open))
-    const close = text.indexOf('}}', open + 2)
-    if (close < 0) throw new Error(`unclosed action in ${JSON.stringify(text)}`)
-    const action = text.slice(open + 2, close).trim()
-    const m = /^index\s+\.Tags\s+"((?:[^"\\]|\\.)*)"$/.exec(action)
-    if (action === '.Name') parts.push({ name: true })
-    else if (m) parts.push({ tag: JSON.parse(`"${m[1]!}"`) as string })
-    else throw new Error(`unsupported action {{${action}}} (only {{.Name}} and {{index .Tags "key"}})`)
-    i = close + 2
-  }
+  const parts = splitActions(text).map((p): string | { tag: string } | { name: true } => {
+    if (typeof p === 'string') return p
+    if (p.action === '.Name') return { name: true }
+    const tag = indexKey(p.action, '.Tags')
+    if (tag !== undefined) return { tag }
+    throw new Error(`unsupported action {{${p.action}}} (only {{.Name}} and {{index .Tags "key"}})`)
+  })
   if (parts.every((p) => typeof p === 'string')) {
     const fixed = (parts as string[]).join('')
     return () => fixed

@@ -15,6 +15,7 @@
  * HTTP sources (`http://…`, httppost endpoints) and `POST /kapacitor/v1/sideload/reload`
  * are not supported: such a task fails to start.
  */
+import { indexKey, splitActions } from '../pipeline/template-actions.js'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { extname, isAbsolute, join, normalize } from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -198,22 +199,14 @@ function goTypeName(v: unknown): string {
  * tags (Go's text/template over models.Tags; a missing key prints `<no value>`).
  */
 export function compileOrderTemplate(text: string): (tags: Tags) => string {
-  const parts: Array<string | { tag: string }> = []
-  let i = 0
-  while (i < text.length) {
-    const open = text.indexOf('{{', i)
-    if (open < 0) { parts.push(text.slice(i)); break }
-    if (open > i) parts.push(text.slice(i, open))
-    const close = text.indexOf('}}', open + 2)
-    if (close < 0) throw new Error(`unclosed action in ${JSON.stringify(text)}`)
-    const action = text.slice(open + 2, close).trim()
-    const field = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(action)
-    const index = /^index\s+\.\s+"((?:[^"\\]|\\.)*)"$/.exec(action)
-    if (field) parts.push({ tag: field[1]! })
-    else if (index) parts.push({ tag: JSON.parse(`"${index[1]!}"`) as string })
-    else throw new Error(`unsupported action {{${action}}} in ${JSON.stringify(text)} (only {{.tag}} and {{index . "tag"}})`)
-    i = close + 2
-  }
+  const parts = splitActions(text).map((p): string | { tag: string } => {
+    if (typeof p === 'string') return p
+    const field = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(p.action)
+    if (field) return { tag: field[1]! }
+    const tag = indexKey(p.action, '.')
+    if (tag !== undefined) return { tag }
+    throw new Error(`unsupported action {{${p.action}}} in ${JSON.stringify(text)} (only {{.tag}} and {{index . "tag"}})`)
+  })
   return (tags) => {
     let out = ''
     for (const p of parts) out += typeof p === 'string' ? p : (tags[p.tag] ?? '<no value>')

@@ -57,55 +57,35 @@ export class NodeCell implements NodeStatsView {
     this.collected++
     if (msg.kind === 'deleteGroup') for (const g of this.groupStates) g.delete(msg.group)
     if (depth === 0) timing = (++sampleTick & SAMPLE_MASK) === 0
-    if (!timing) {
-      depth++
-      try {
-        this.runtime.receive(msg, parent)
-      } catch (err) {
-        this.error(err, { group: msg.group })
-      }
-      depth--
-      return
-    }
-    const outer = nestedMs
-    nestedMs = 0
-    depth++
-    const t0 = performance.now()
-    try {
-      this.runtime.receive(msg, parent)
-    } catch (err) {
-      this.error(err, { group: msg.group })
-    }
-    depth--
-    this.timed(t0, outer)
+    this.run(msg, parent, undefined)
   }
 
   /** A point from the matcher into a stream source (`from`): always the start of a propagation. */
   deliverPoint(p: Point): void {
     this.collected++
     timing = (++sampleTick & SAMPLE_MASK) === 0
-    if (!timing) {
-      depth++
-      try {
-        (this.runtime as StreamSourceRuntime).acceptPoint(p)
-      } catch (err) {
-        this.error(err)
-      }
-      depth--
-      return
-    }
+    this.run(undefined, 0, p)
+    timing = false
+  }
+
+  /** Runs the runtime on a message (or a matcher point) at the node boundary, timed when sampling. */
+  private run(msg: Message | undefined, parent: number, p: Point | undefined): void {
+    const timed = timing
     const outer = nestedMs
-    nestedMs = 0
+    let t0 = 0
+    if (timed) {
+      nestedMs = 0
+      t0 = performance.now()
+    }
     depth++
-    const t0 = performance.now()
     try {
-      (this.runtime as StreamSourceRuntime).acceptPoint(p)
+      if (msg !== undefined) this.runtime.receive(msg, parent)
+      else (this.runtime as StreamSourceRuntime).acceptPoint(p!)
     } catch (err) {
-      this.error(err)
+      this.error(err, msg !== undefined ? { group: msg.group } : {})
     }
     depth--
-    this.timed(t0, outer)
-    timing = false
+    if (timed) this.timed(t0, outer)
   }
 
   private timed(t0: number, outer: number): void {

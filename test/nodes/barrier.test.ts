@@ -7,7 +7,7 @@ import t from 'tap'
 import { parseLineProtocol } from '../../src/ingest/line-protocol-parser.js'
 import type { Point } from '../../src/model/point.js'
 import { ManualScheduler } from '../../src/pipeline/scheduler.js'
-import { startStream, ZERO_NS, type StreamRun } from '../fixtures/stream-harness.js'
+import { startStream, ZERO_NS, type StreamRun, series, type Series } from '../fixtures/stream-harness.js'
 
 const SEC = 1_000_000_000n
 
@@ -16,12 +16,6 @@ function lp(text: string): Point[] {
   const { points, errors } = parseLineProtocol(Buffer.from(text), { db: 'dbname', rp: 'rpname', precision: 'ns', now: 0n })
   if (errors.length > 0) throw new Error(errors[0]!.reason)
   return points
-}
-
-interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
-
-function series(run: StreamRun, endpoint = 'out'): Series[] {
-  return (run.output(endpoint) as { series: Series[] | null }).series ?? []
 }
 
 function stats(run: StreamRun, node: string): Record<string, number> {

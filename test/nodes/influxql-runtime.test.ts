@@ -6,7 +6,7 @@
 import t from 'tap'
 import { parseLineProtocol } from '../../src/ingest/line-protocol-parser.js'
 import type { Point } from '../../src/model/point.js'
-import { startStream, type StreamRun } from '../fixtures/stream-harness.js'
+import { startStream, type StreamRun, type Series } from '../fixtures/stream-harness.js'
 
 function points(text: string, precision: 's' | 'ns' = 's'): Point[] {
   const { points, errors } = parseLineProtocol(Buffer.from(text), { db: 'dbname', rp: 'rpname', precision, now: 0n })
@@ -14,7 +14,6 @@ function points(text: string, precision: 's' | 'ns' = 's'): Point[] {
   return points
 }
 
-interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
 const series = (run: StreamRun, endpoint = 'out'): Series[] => (run.output(endpoint) as { series: Series[] | null }).series ?? []
 
 function nodeStat(run: StreamRun, prefix: string, stat: string): number {

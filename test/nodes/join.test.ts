@@ -4,25 +4,12 @@
  * stop flushes them; batches are joined point by point; type chaos.
  */
 import t from 'tap'
-import { parseLineProtocol } from '../../src/ingest/line-protocol-parser.js'
 import type { Point } from '../../src/model/point.js'
 import { ManualScheduler } from '../../src/pipeline/scheduler.js'
-import { startStream, ZERO_NS, type StreamRun } from '../fixtures/stream-harness.js'
+import { startStream, ZERO_NS, type StreamRun, lp, series, type Series } from '../fixtures/stream-harness.js'
 
 const SEC = 1_000_000_000n
 const Z = 31536000 // ZERO_NS in seconds
-
-function lp(text: string): Point[] {
-  const { points, errors } = parseLineProtocol(Buffer.from(text), { db: 'dbname', rp: 'rpname', precision: 's', now: 0n })
-  if (errors.length > 0) throw new Error(errors[0]!.reason)
-  return points
-}
-
-interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
-
-function series(run: StreamRun, endpoint = 'out'): Series[] {
-  return (run.output(endpoint) as { series: Series[] | null }).series ?? []
-}
 
 function joinStats(run: StreamRun): Record<string, number> {
   const stats = run.execution.stats()['node-stats']

@@ -3,25 +3,11 @@
  * unchanged; values are not read (type chaos).
  */
 import t from 'tap'
-import { parseLineProtocol } from '../../src/ingest/line-protocol-parser.js'
-import type { Point } from '../../src/model/point.js'
 import { ManualScheduler } from '../../src/pipeline/scheduler.js'
-import { startStream, ZERO_NS, type StreamRun } from '../fixtures/stream-harness.js'
+import { startStream, ZERO_NS, type StreamRun, lp, series, type Series } from '../fixtures/stream-harness.js'
 
 const Z = 31536000
 const SEC = 1_000_000_000n
-
-function lp(text: string): Point[] {
-  const { points, errors } = parseLineProtocol(Buffer.from(text), { db: 'dbname', rp: 'rpname', precision: 's', now: 0n })
-  if (errors.length > 0) throw new Error(errors[0]!.reason)
-  return points
-}
-
-interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
-
-function series(run: StreamRun, endpoint = 'out'): Series[] {
-  return (run.output(endpoint) as { series: Series[] | null }).series ?? []
-}
 
 t.test('points move by d; a negative d moves them back', async (t) => {
   const run = startStream(`

@@ -8,21 +8,12 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseLineProtocol } from '../../src/ingest/line-protocol-parser.js'
 import type { Point } from '../../src/model/point.js'
 import { ManualScheduler } from '../../src/pipeline/scheduler.js'
-import { parseSrpl, recordedPoints, startStream, ZERO_NS, type StreamRun } from '../fixtures/stream-harness.js'
+import { parseSrpl, recordedPoints, startStream, ZERO_NS, type StreamRun, lp, type Series } from '../fixtures/stream-harness.js'
 
 const SEC = 1_000_000_000n
 const fixtures = join(fileURLToPath(new URL('.', import.meta.url)), '../../../test/fixtures/stream')
-
-function lp(text: string): Point[] {
-  const { points, errors } = parseLineProtocol(Buffer.from(text), { db: 'dbname', rp: 'rpname', precision: 's', now: 0n })
-  if (errors.length > 0) throw new Error(errors[0]!.reason)
-  return points
-}
-
-interface Series { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }
 
 function series(run: StreamRun, endpoint = 'out'): Series[] {
   const s = (run.output(endpoint) as { series: Series[] | null }).series ?? []
