@@ -5,6 +5,7 @@
  */
 import type { Point } from '../model/point.js'
 import { HttpOutRegistry } from './http-out-registry.js'
+import { MemoryAlertPublisher, type AlertPublisher, type HandlerFactory } from '../alert/types.js'
 
 export interface HttpPostEndpoint {
   readonly url: string
@@ -22,6 +23,12 @@ export interface TaskServices {
   readonly httpPostEndpoints: ReadonlyMap<string, HttpPostEndpoint>
   /** `default-retention-policy` */
   readonly defaultRetentionPolicy: string
+  /** topics: where alert nodes publish fired events */
+  readonly alerts: AlertPublisher
+  /** builds the alert handlers of a TICKscript (`.post()`, `.email()`…) */
+  readonly createHandler: HandlerFactory
+  /** the daemon's hostname, cluster and server ids (alert templates' `.ServerInfo`) */
+  readonly serverInfo: { readonly hostname: string; readonly clusterId: string; readonly serverId: string }
 }
 
 export function newTaskServices(over: Partial<TaskServices> = {}): TaskServices {
@@ -30,5 +37,8 @@ export function newTaskServices(over: Partial<TaskServices> = {}): TaskServices 
     loopback: over.loopback ?? (() => {}),
     httpPostEndpoints: over.httpPostEndpoints ?? new Map(),
     defaultRetentionPolicy: over.defaultRetentionPolicy ?? '',
+    alerts: over.alerts ?? new MemoryAlertPublisher(),
+    createHandler: over.createHandler ?? ((kind) => { throw new Error(`alert handler ${kind}: no handlers in this context`) }),
+    serverInfo: over.serverInfo ?? { hostname: 'localhost', clusterId: '', serverId: '' },
   }
 }
