@@ -83,6 +83,12 @@ export interface Config {
   readonly path: string | null
   /** Dotted paths of keys present in the file that this build does not use. */
   readonly ignored: readonly string[]
+  /**
+   * The file's sections this module does not type (`[smtp]`, `[[slack]]`, `[[httppost]]`,
+   * `[alert]`, `[deadman]` …) as parsed TOML; the services that use them validate their own
+   * section (alert handlers read theirs when they are built).
+   */
+  readonly sections: Readonly<Record<string, unknown>>
 }
 
 /** Command-line flags (`-hostname`, `-data-dir`, `-log-level`, `-log-file`); they win over file and environment. */
@@ -174,6 +180,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const raw = rawDefaults()
   const problems: string[] = []
   const ignored: string[] = []
+  const sections: Record<string, unknown> = {}
 
   if (opts.path !== undefined) {
     let text: string
@@ -192,11 +199,14 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       throw err
     }
     mergeFile(raw, file, problems, ignored)
+    for (const [k, v] of Object.entries(file)) {
+      if (!TOP_KEYS.some((s) => s.key === k) && !(TABLES as string[]).includes(k) && !(ARRAYS as string[]).includes(k)) sections[k] = v
+    }
   }
   applyEnv(raw, env, problems)
   applyOverrides(raw, opts.overrides ?? {})
 
-  const config = toConfig(raw, problems, opts.path ?? null, ignored)
+  const config: Config = { ...toConfig(raw, problems, opts.path ?? null, ignored), sections }
   if (problems.length > 0) throw new ConfigError(problems, opts.path)
   return config
 }
@@ -402,7 +412,7 @@ function toConfig(raw: RawTable, problems: string[], path: string | null, ignore
   if (level === null) l.problem('level', `must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(levelText)}`)
   const logging: LoggingConfig = { level: level ?? 'INFO', file: l.string('file', '') }
 
-  return { hostname, dataDir, defaultRetentionPolicy, http, udp, logging, path, ignored }
+  return { hostname, dataDir, defaultRetentionPolicy, http, udp, logging, path, ignored, sections: {} }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,0 +1,4 @@
+/** The service handlers: email (smtp), slack, teams, discord, telegram, pagerDuty2, opsGenie2, victorOps, alerta, sensu, pushover, mqtt. */
+import type { HandlerDefinition } from './definition.js'
+
+export const SERVICE_HANDLERS: readonly HandlerDefinition[] = []
