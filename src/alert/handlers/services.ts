@@ -1,4 +1,5 @@
 /** The service handlers: email (smtp), slack, teams, discord, telegram, pagerDuty2, opsGenie2, victorOps, alerta, sensu, pushover, mqtt. */
 import type { HandlerDefinition } from './definition.js'
+import { slackDefinition } from './slack.js'
 
-export const SERVICE_HANDLERS: readonly HandlerDefinition[] = []
+export const SERVICE_HANDLERS: readonly HandlerDefinition[] = [slackDefinition]

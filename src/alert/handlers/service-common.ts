@@ -1,0 +1,164 @@
+/**
+ * What the service handlers share: reading their config section (single table or array
+ * of tables), reading options, Go-style JSON bodies and one HTTP POST attempt.
+ */
+import { resultJSON } from '../../pipeline/result-json.js'
+import type { HandlerInstance, TickValue } from '../../nodes/define-node.js'
+import { propValue } from '../../pipeline/props.js'
+import type { AlertEvent, AlertLevel, HandlerOptions } from '../types.js'
+import type { HandlerContext } from './definition.js'
+
+export type Section = Readonly<Record<string, unknown>>
+
+function isTable(v: unknown): v is Section {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/**
+ * A single-table section (`[smtp]`). Like Kapacitor, a service is off unless its section
+ * says `enabled = true`.
+ */
+export function enabledSection(ctx: HandlerContext, kind: string, name = kind): Section {
+  const raw = ctx.sections[name]
+  const s = Array.isArray(raw) ? raw.find(isTable) : raw
+  if (!isTable(s)) throw new Error(`${kind}: no [${name}] section in the configuration`)
+  if (s['enabled'] !== true) throw new Error(`${kind}: service is not enabled ([${name}] enabled = true)`)
+  return s
+}
+
+/**
+ * One table of an array-of-tables section (`[[slack]]`) chosen by `key` (slack's
+ * `workspace`, mqtt's `name`): the named one; without a name the only one, else the one
+ * with `default = true` (Kapacitor's default workspace/broker).
+ */
+export function enabledEntry(ctx: HandlerContext, kind: string, key: string, wanted: string, name = kind): Section {
+  const raw = ctx.sections[name]
+  const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter(isTable)
+  if (list.length === 0) throw new Error(`${kind}: no [[${name}]] section in the configuration`)
+  let s: Section | undefined
+  if (wanted !== '') {
+    s = list.find((e) => str(e, key) === wanted)
+    if (!s) throw new Error(`${kind}: no [[${name}]] with ${key} = ${JSON.stringify(wanted)}`)
+  } else {
+    s = list.length === 1 ? list[0] : list.find((e) => e['default'] === true)
+    if (!s) throw new Error(`${kind}: several [[${name}]] sections and none has default = true; name one with ${key}`)
+  }
+  if (s['enabled'] !== true) {
+    const which = wanted === '' ? '' : ` ${key} = ${JSON.stringify(wanted)}`
+    throw new Error(`${kind}: service is not enabled ([[${name}]]${which} enabled = true)`)
+  }
+  return s
+}
+
+export function str(o: Section, key: string, def = ''): string {
+  const v = o[key]
+  return typeof v === 'string' ? v : def
+}
+
+export function bool(o: Section, key: string): boolean {
+  return o[key] === true
+}
+
+export function strList(o: Section, key: string): string[] {
+  const v = o[key]
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string')
+  return typeof v === 'string' && v !== '' ? [v] : []
+}
+
+export function num(o: Section, key: string, def: number): number {
+  const v = o[key]
+  if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return Number(v)
+  return def
+}
+
+export function required(kind: string, value: string, what: string): string {
+  if (value === '') throw new Error(`${kind}: no ${what} configured`)
+  return value
+}
+
+// --- TICKscript → options
+
+export function tickStr(h: HandlerInstance, prop: string): string | undefined {
+  const v = propValue(h, prop)
+  return v?.type === 'string' ? v.value : undefined
+}
+
+export function tickStrings(values: readonly TickValue[]): string[] {
+  return values.flatMap((v) => (v.type === 'string' ? [v.value] : []))
+}
+
+/** `{k: v}` without the undefined entries (options hold only what the script set). */
+export function compact(o: Record<string, unknown>): HandlerOptions {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
+  return out
+}
+
+// --- Go-like JSON
+
+/** A JSON fragment inserted verbatim (Kapacitor's models.Result with exact integers). */
+export class RawJSON {
+  constructor(readonly text: string) {}
+}
+
+export function resultOf(e: AlertEvent): RawJSON {
+  return new RawJSON(resultJSON(e.data))
+}
+
+/**
+ * JSON as Go's encoding/json writes it: keys in the given order (build objects in the
+ * struct's field order, or sorted for Go maps), `<`, `>`, `&` escaped.
+ */
+export function goJSON(v: unknown): string {
+  const raws: string[] = []
+  const text = JSON.stringify(v, (_k, x: unknown) => {
+    if (!(x instanceof RawJSON)) return x
+    raws.push(x.text)
+    return `\u0000RAW${raws.length - 1}\u0000`
+  })
+  return text
+    .replace(/"\\u0000RAW(\d+)\\u0000"/g, (_m, i: string) => raws[Number(i)]!)
+    .replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** Go maps marshal with sorted keys. */
+export function sortedMap<T>(o: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {}
+  for (const k of Object.keys(o).sort()) out[k] = o[k]!
+  return out
+}
+
+/** What json.Encoder writes: the value and a newline. */
+export function goJSONLine(v: unknown): string {
+  return goJSON(v) + '\n'
+}
+
+// --- HTTP
+
+export interface PostOptions {
+  readonly headers?: Readonly<Record<string, string>>
+  /** statuses that count as delivered (default 200) */
+  readonly ok?: readonly number[]
+  readonly contentType?: string
+}
+
+/** One POST attempt; throws with the service's name, the status and the body on an unexpected status. */
+export async function post(kind: string, url: string, body: string, signal: AbortSignal, opts: PostOptions = {}): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    signal,
+    headers: { 'Content-Type': opts.contentType ?? 'application/json', ...opts.headers },
+  })
+  const text = await res.text()
+  if (!(opts.ok ?? [200]).includes(res.status)) {
+    throw new Error(`${kind}: ${url} answered ${res.status}: ${text.slice(0, 500)}`)
+  }
+}
+
+// --- levels
+
+export function levelName(l: AlertLevel): string {
+  return l
+}
