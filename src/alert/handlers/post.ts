@@ -1,0 +1,185 @@
+/**
+ * The `post` handler: POSTs the event JSON (Kapacitor's alert data, application/json) to a
+ * URL or to a configured `[[httppost]]` endpoint (its url, headers and basic-auth; the
+ * handler's own headers are set over the endpoint's). A non-2xx status is a failed attempt
+ * (delivery retries it); with `capture-response` the error carries the response body.
+ *
+ * Options (Kapacitor's topic-handler spelling): url, endpoint, headers, capture-response,
+ * timeout (Go duration string or ns), skip-ssl-verification.
+ *
+ * Not done: the endpoint's `alert-template` / `alert-template-file` (a custom body) and URL
+ * templates (`{{…}}` in the url) — a url or endpoint using them is refused at create time
+ * rather than posting something different from what Kapacitor would.
+ */
+import * as http from 'node:http'
+import * as https from 'node:https'
+import type { HandlerInstance } from '../../nodes/define-node.js'
+import { propCalls, propDuration, propFlag, tickString } from '../../pipeline/props.js'
+import { parseGoDuration, formatGoDuration } from '../../server/config.js'
+import { eventJSON, type AlertEvent, type AlertHandler, type HandlerOptions } from '../types.js'
+import type { HandlerContext, HandlerDefinition } from './definition.js'
+import { compact, tickStr, type Section } from './service-common.js'
+
+export interface PostConfig {
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly basicAuth?: { readonly username: string; readonly password: string }
+  readonly captureResponse: boolean
+  /** ms, 0 = none besides delivery's own timeout */
+  readonly timeoutMs: number
+  readonly skipSSLVerification: boolean
+}
+
+function stringMap(v: unknown, what: string): Record<string, string> {
+  if (v === undefined || v === null) return {}
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error(`post: ${what} must be a map of strings`)
+  const out: Record<string, string> = {}
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x !== 'string') throw new Error(`post: ${what}.${k} must be a string`)
+    out[k] = x
+  }
+  return out
+}
+
+function optString(o: HandlerOptions, key: string): string {
+  const v = o[key]
+  if (v === undefined || v === null) return ''
+  if (typeof v !== 'string') throw new Error(`post: option ${key} must be a string`)
+  return v
+}
+
+function optBool(o: HandlerOptions, key: string): boolean {
+  const v = o[key]
+  if (v === undefined || v === null) return false
+  if (typeof v !== 'boolean') throw new Error(`post: option ${key} must be a boolean`)
+  return v
+}
+
+/** A Go duration string (`10s`) or an integer of ns, as Kapacitor's options decode it. */
+function optDurationMs(o: HandlerOptions, key: string): number {
+  const v = o[key]
+  if (v === undefined || v === null || v === '') return 0
+  let ns: bigint | null = null
+  if (typeof v === 'string') ns = parseGoDuration(v)
+  else if (typeof v === 'bigint') ns = v
+  else if (typeof v === 'number' && Number.isInteger(v)) ns = BigInt(v)
+  if (ns === null || ns < 0n) throw new Error(`post: option ${key} must be a duration such as "10s"`)
+  return Number(ns / 1_000_000n)
+}
+
+function httppostEndpoints(ctx: HandlerContext): Section[] {
+  const raw = ctx.sections['httppost']
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
+  return list.filter((s): s is Section => typeof s === 'object' && s !== null && !Array.isArray(s))
+}
+
+function refuseTemplate(url: string): string {
+  if (url.includes('{{')) throw new Error(`post: URL templates are not supported in this version (${url})`)
+  return url
+}
+
+export function postConfig(options: HandlerOptions, ctx: HandlerContext): PostConfig {
+  const endpointName = optString(options, 'endpoint')
+  const handlerHeaders = stringMap(options['headers'], 'headers')
+  const common = {
+    captureResponse: optBool(options, 'capture-response'),
+    timeoutMs: optDurationMs(options, 'timeout'),
+    skipSSLVerification: optBool(options, 'skip-ssl-verification'),
+  }
+  // Kapacitor: a known endpoint wins; otherwise the url (an unknown endpoint with a url falls back to the url)
+  const ep = endpointName === '' ? undefined : httppostEndpoints(ctx).find((s) => s['endpoint'] === endpointName)
+  if (ep) {
+    if (ep['alert-template'] || ep['alert-template-file']) {
+      throw new Error(`post: [[httppost]] endpoint ${JSON.stringify(endpointName)}: alert-template is not supported in this version`)
+    }
+    const url = typeof ep['url'] === 'string' ? ep['url'] : ''
+    if (url === '') throw new Error(`post: [[httppost]] endpoint ${JSON.stringify(endpointName)} has no url`)
+    const auth = ep['basic-auth']
+    let basicAuth: PostConfig['basicAuth']
+    if (typeof auth === 'object' && auth !== null) {
+      const a = auth as Record<string, unknown>
+      const username = typeof a['username'] === 'string' ? a['username'] : ''
+      const password = typeof a['password'] === 'string' ? a['password'] : ''
+      if (username !== '' || password !== '') basicAuth = { username, password }
+    }
+    return {
+      url: refuseTemplate(url),
+      headers: { ...stringMap(ep['headers'], `[[httppost]] ${endpointName} headers`), ...handlerHeaders },
+      basicAuth, ...common,
+    }
+  }
+  const url = optString(options, 'url')
+  if (url === '') {
+    throw new Error(endpointName === ''
+      ? 'post: a url must be specified if an endpoint is not specified'
+      : `post: no [[httppost]] endpoint ${JSON.stringify(endpointName)} and no url`)
+  }
+  let parsed: URL
+  try {
+    parsed = new URL(refuseTemplate(url))
+  } catch {
+    throw new Error(`post: invalid url ${JSON.stringify(url)}`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`post: url must be http or https: ${url}`)
+  return { url, headers: handlerHeaders, ...common }
+}
+
+export class PostHandler implements AlertHandler {
+  readonly kind = 'post'
+  constructor(readonly config: PostConfig) {}
+
+  handle(event: AlertEvent, signal: AbortSignal): Promise<void> {
+    // json.Encoder writes a newline after the value
+    return postOnce(this.config, eventJSON(event) + '\n', signal)
+  }
+}
+
+/** One POST; resolves on 2xx, rejects otherwise (status, and the body with capture-response). */
+export function postOnce(c: PostConfig, body: string, outer: AbortSignal): Promise<void> {
+  const url = new URL(c.url)
+  const signal = c.timeoutMs > 0 ? AbortSignal.any([outer, AbortSignal.timeout(c.timeoutMs)]) : outer
+  const headers: Record<string, string> = { ...c.headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }
+  if (c.basicAuth) headers['Authorization'] = 'Basic ' + Buffer.from(`${c.basicAuth.username}:${c.basicAuth.password}`).toString('base64')
+  const mod = url.protocol === 'https:' ? https : http
+  return new Promise<void>((resolve, reject) => {
+    const req = mod.request(url, {
+      method: 'POST', headers, signal, agent: false,
+      ...(url.protocol === 'https:' && c.skipSSLVerification ? { rejectUnauthorized: false } : {}),
+    }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (d: Buffer) => { if (c.captureResponse) chunks.push(d) })
+      res.on('error', reject)
+      res.on('end', () => {
+        const status = res.statusCode ?? 0
+        if (status >= 200 && status < 300) return resolve()
+        const detail = c.captureResponse ? Buffer.concat(chunks).toString('utf8') : 'use .captureResponse() to capture the HTTP response'
+        reject(new Error(`post: ${c.url} returned HTTP ${status}: ${detail}`))
+      })
+    })
+    req.on('error', (err) => reject(signal.aborted && signal.reason instanceof Error ? signal.reason : err))
+    req.end(body)
+  })
+}
+
+export const postDefinition: HandlerDefinition = {
+  kind: 'post',
+  tickName: 'post',
+  fromTick(h: HandlerInstance): HandlerOptions {
+    const headers: Record<string, string> = {}
+    for (const [k, v] of propCalls(h, 'header')) if (k && v) headers[tickString(k)] = tickString(v)
+    const timeout = propDuration(h, 'timeout')
+    const urls = h.args.map(tickString)
+    return compact({
+      // Kapacitor's `.post(urls...)` uses the first url
+      url: urls[0],
+      endpoint: tickStr(h, 'endpoint'),
+      headers: Object.keys(headers).length > 0 ? headers : undefined,
+      'capture-response': propFlag(h, 'captureResponse') || undefined,
+      timeout: timeout > 0n ? formatGoDuration(timeout) : undefined,
+      'skip-ssl-verification': propFlag(h, 'skipSSLVerification') || undefined,
+    })
+  },
+  create(options: HandlerOptions, ctx: HandlerContext): AlertHandler {
+    return new PostHandler(postConfig(options, ctx))
+  },
+}
