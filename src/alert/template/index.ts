@@ -1,0 +1,41 @@
+/**
+ * Go text/template (and html/template's escaping of action output) for alert id,
+ * message and details templates. `compileGoTemplate` parses once; `execute` renders.
+ * Data is plain JS: objects are Go maps, bigint are ints, numbers are float64; see
+ * values.ts for GoTime, GoDuration, goStruct and goStringMap.
+ */
+import { Executor } from './exec.js'
+import { BUILTINS } from './funcs.js'
+import { parseTemplate } from './parse.js'
+
+export { GoTemplateError, GoTime, GoDuration, goStruct, goStringMap } from './values.js'
+export { formatValue, goJSON, sprintf } from './format.js'
+
+export interface GoTemplateOptions {
+  /** html/template mode: every action's output is HTML-escaped. */
+  readonly html?: boolean
+  /** The template's name in error messages (Kapacitor: "id", "message", "details"). */
+  readonly name?: string
+}
+
+export interface GoTemplate {
+  /** Renders the template; throws GoTemplateError on an execution error. */
+  execute(data: unknown): string
+}
+
+export function compileGoTemplate(text: string, opts: GoTemplateOptions = {}): GoTemplate {
+  const name = opts.name ?? 'x'
+  const nodes = parseTemplate(text, { name, hasFunction: (f) => BUILTINS.has(f) })
+  // Plain text needs no executor.
+  if (nodes.length === 0) return { execute: () => '' }
+  if (nodes.length === 1 && nodes[0]!.kind === 'text') {
+    const t = nodes[0]!.text
+    return { execute: () => t }
+  }
+  const html = opts.html === true
+  return {
+    execute(data: unknown): string {
+      return new Executor(name, text, html).run(nodes, data)
+    },
+  }
+}
