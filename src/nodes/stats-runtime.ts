@@ -8,6 +8,11 @@
  * first aligned emit carries the time the task started, rounded, which we do not copy:
  * every point carries its own tick's time). The watched node's messages are counted by
  * the executor (its cell tracks per-group counts because a stats node watches it).
+ *
+ * The stats node of a deadman expansion (the only implicit stats node) emits the deadman
+ * signal instead (src/alert/deadman-signal.ts): per group, a virtual cumulative count whose
+ * per-interval derivative is the group's rate over the last interval plus a grace, so
+ * that a jittering sender is not seen as silent.
  */
 import type { PipelineNode } from '../interp/eval/pipeline-def.js'
 import { NIL_GROUP } from '../model/group.js'
@@ -16,6 +21,8 @@ import type { Message } from '../pipeline/messages.js'
 import { propDuration, propFlag } from '../pipeline/props.js'
 import type { NodeContext, NodeRuntime, NodeStatsView } from '../pipeline/runtime.js'
 import { roundTime } from './from-runtime.js'
+import { DeadmanSignal } from '../alert/deadman-signal.js'
+import type { Group } from '../model/group.js'
 
 export class StatsRuntime implements NodeRuntime {
   private readonly intervalNs: bigint
@@ -29,6 +36,10 @@ export class StatsRuntime implements NodeRuntime {
     const watched = node.watches !== undefined ? ctx.nodeStats(node.watches) : undefined
     if (!watched) throw new Error(`no node found for ${node.watches ?? '(none)'}`)
     this.watched = watched
+    if (node.implicit) {
+      this.startDeadman(new DeadmanSignal(this.intervalNs, watched))
+      return
+    }
     const ms = Math.max(1, Number(this.intervalNs / 1_000_000n))
     if (!this.align) {
       ctx.every(ms, () => this.emit())
@@ -40,6 +51,22 @@ export class StatsRuntime implements NodeRuntime {
     ctx.after(Number((next - now) / 1_000_000n), () => {
       this.emit()
       ctx.every(ms, () => this.emit())
+    })
+  }
+
+  /** Samples on the signal's grid (aligned), from the next multiple of its step. */
+  private startDeadman(signal: DeadmanSignal): void {
+    const emit = (group: Group, value: number, time: bigint): void => {
+      this.ctx.emit({ kind: 'point', name: 'stats', db: '', rp: '', tags: group.tags, fields: { emitted: value }, time, group })
+    }
+    const sample = (): void => { signal.sample(this.ctx.clock.nowNs(), emit) }
+    const stepMs = signal.sampleMs
+    const step = BigInt(stepMs) * 1_000_000n
+    const now = this.ctx.clock.nowNs()
+    const next = now - (((now % step) + step) % step) + step
+    this.ctx.after(Number((next - now) / 1_000_000n), () => {
+      sample()
+      this.ctx.every(stepMs, sample)
     })
   }
 
