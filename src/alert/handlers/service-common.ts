@@ -5,7 +5,8 @@
 import { resultJSON } from '../../pipeline/result-json.js'
 import type { HandlerInstance, TickValue } from '../../nodes/define-node.js'
 import { propValue } from '../../pipeline/props.js'
-import type { AlertEvent, AlertLevel, HandlerOptions } from '../types.js'
+import type { AlertEvent, HandlerOptions } from '../types.js'
+import { compileGoTemplate, GoDuration, GoTime, goStringMap, goStruct, type GoTemplate } from '../template/index.js'
 import type { HandlerContext } from './definition.js'
 
 export type Section = Readonly<Record<string, unknown>>
@@ -157,8 +158,36 @@ export async function post(kind: string, url: string, body: string, signal: Abor
   }
 }
 
-// --- levels
+// --- templates (discord's embed title, sensu's source, pagerduty2's links, alerta's fields)
 
-export function levelName(l: AlertLevel): string {
-  return l
+/** A handler option template, compiled when the handler is created; a bad one is a clear error then. */
+export function handlerTemplate(kind: string, what: string, text: string): GoTemplate {
+  try {
+    return compileGoTemplate(text, { name: what })
+  } catch (err) {
+    throw new Error(`${kind}: bad ${what} template: ${(err as Error).message}`)
+  }
+}
+
+/** Kapacitor's group id from the alert's group tags: `k=v,k2=v2` (sorted), `nil` without tags. */
+export function groupIdOf(e: AlertEvent): string {
+  const keys = Object.keys(e.tags).sort()
+  return keys.length === 0 ? 'nil' : keys.map((k) => `${k}=${e.tags[k]!}`).join(',')
+}
+
+/**
+ * Kapacitor's alert.Event.TemplateData(): what handler templates see — `.Name .TaskName
+ * .Group .Tags .ID .Fields .Level .Time .Duration .Message .Details`. Fields are the
+ * first data row's values.
+ */
+export function eventTemplateData(e: AlertEvent): object {
+  const row = e.data[0]
+  const fields: Record<string, unknown> = {}
+  const values = row?.values[0]
+  if (row && values) for (let i = 1; i < row.columns.length; i++) fields[row.columns[i]!] = values[i]
+  return goStruct({
+    Name: row?.name ?? '', TaskName: e.taskName, Group: groupIdOf(e), Tags: goStringMap({ ...e.tags }),
+    ID: e.id, Fields: fields, Level: e.level, Time: new GoTime(e.time), Duration: new GoDuration(e.duration),
+    Message: e.message, Details: e.details,
+  })
 }
