@@ -3,6 +3,7 @@ import {
   type NodeInstance, type PropertyInput, type Report, lastArg, numberOf,
 } from './define-node.js'
 import { ALERT_HANDLERS } from './alert-handlers.js'
+import { AlertRuntime } from '../alert/alert-runtime.js'
 
 export const ALERT_STATS: readonly string[] = [
   'alerts_triggered', 'alerts_inhibited', 'oks_triggered', 'infos_triggered', 'warns_triggered', 'crits_triggered',
@@ -59,4 +60,5 @@ export const alertNode = defineNode({
   handlers: ALERT_HANDLERS,
   properties: alertProperties,
   validate: validateAlert,
+  create: (node, ctx) => new AlertRuntime(node, ctx),
 })
