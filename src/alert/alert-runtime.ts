@@ -273,6 +273,7 @@ export class AlertRuntime extends BaseRuntime {
       ...(this.category !== undefined ? { category: this.category } : {}),
     }
     g.lastSent = level
+    this.ctx.logger.debug({ level, id: event.id, msg: event.message }, 'alert triggered')
     this.stats.alerts.add()
     switch (rank) {
       case 0: this.stats.oks.add(); break

@@ -292,6 +292,18 @@ t.test('a bad template stops the task from starting', async (t) => {
   t.throws(() => startStream(`stream|from()|alert().crit(lambda: TRUE).id('{{ .Name ')`), TaskStartError)
 })
 
+t.test('a template that fails on a message counts an error on alert and sends nothing for it; the task goes on', async (t) => {
+  const pub = new MemoryAlertPublisher()
+  const run = startStream(`stream|from().measurement('m').groupBy('host')
+  |alert().crit(lambda: "v" > 1).message('{{ if eq (index .Tags "host") "bad" }}{{ .Nope }}{{ end }}ok')
+  |httpOut('out')`, { services: newTaskServices({ alerts: pub }) })
+  run.write(lp('m,host=bad v=2 0\nm,host=good v=2 0\nm,host=good v=3 1\n'))
+  t.equal(nodeStats(run, 'alert2')['errors'], 1)
+  t.same(pub.events.map((e) => [e.id, e.message]), [['m:host=good', 'ok'], ['m:host=good', 'ok']])
+  t.equal(run.execution.executing, true)
+  run.stop()
+})
+
 t.test('type chaos: failing level lambdas are counted on alert, the clean group is unaffected', async (t) => {
   const { alone, mixed, chaos, run } = typeChaos(`stream|from().measurement('m').groupBy('host')
   |alert().crit(lambda: "value" > 10).levelField('level')
