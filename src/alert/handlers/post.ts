@@ -114,9 +114,10 @@ export function postConfig(options: HandlerOptions, ctx: HandlerContext): PostCo
       ? 'post: a url must be specified if an endpoint is not specified'
       : `post: no [[httppost]] endpoint ${JSON.stringify(endpointName)} and no url`)
   }
+  refuseTemplate(url)
   let parsed: URL
   try {
-    parsed = new URL(refuseTemplate(url))
+    parsed = new URL(url)
   } catch {
     throw new Error(`post: invalid url ${JSON.stringify(url)}`)
   }

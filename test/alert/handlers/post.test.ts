@@ -1,0 +1,103 @@
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import t from 'tap'
+import { postDefinition } from '../../../src/alert/handlers/post.js'
+import { createHandlerFactory, tickHandlerOptions } from '../../../src/alert/handlers/index.js'
+import { postHandler } from '../../../src/nodes/alert-handlers.js'
+import { ctxWith, handler, Recorder, signal, str, testEvent } from './service-helpers.js'
+import { EXPECTED_PAYLOAD } from './core-helpers.js'
+
+const dur = (ns: bigint) => ({ type: 'duration' as const, ns })
+
+t.test('TICKscript .post() becomes the topic-handler options', async (t) => {
+  const h = handler(postHandler, [str('http://a/x'), str('http://b/y')], {
+    header: [[str('k'), str('v')], [str('Auth'), str('secret')]],
+    captureResponse: [[]],
+    timeout: [[dur(1_500_000_000n)]],
+    skipSSLVerification: [[]],
+  })
+  t.same(postDefinition.fromTick(h), {
+    url: 'http://a/x', headers: { k: 'v', Auth: 'secret' }, 'capture-response': true, timeout: '1.5s', 'skip-ssl-verification': true,
+  })
+  t.same(postDefinition.fromTick(handler(postHandler, [], { endpoint: [[str('ep')]] })), { endpoint: 'ep' })
+  t.same(tickHandlerOptions(handler(postHandler, [str('http://a')])), { kind: 'post', options: { url: 'http://a' } })
+})
+
+t.test('POSTs Kapacitor\'s alert data JSON (TestStream_AlertHTTPPost) with its headers', async (t) => {
+  const srv = await new Recorder().start()
+  t.teardown(() => srv.stop())
+  const h = postDefinition.create({ url: srv.url + '/test/post', headers: { 'X-Test': 'yes' } }, ctxWith({}))
+  await h.handle(testEvent(), signal())
+  t.equal(srv.requests.length, 1)
+  const r = srv.requests[0]!
+  t.equal(r.method, 'POST')
+  t.equal(r.url, '/test/post')
+  t.equal(r.headers['content-type'], 'application/json')
+  t.equal(r.headers['x-test'], 'yes')
+  t.equal(r.body, EXPECTED_PAYLOAD)
+})
+
+t.test('[[httppost]] endpoint: its url, headers and basic auth; the handler\'s headers win', async (t) => {
+  const srv = await new Recorder().start()
+  t.teardown(() => srv.stop())
+  const ctx = ctxWith({
+    httppost: [
+      { endpoint: 'other', url: 'http://127.0.0.1:1/never' },
+      { endpoint: 'ep', url: srv.url + '/ep', headers: { 'X-From': 'endpoint', 'X-Both': 'endpoint' }, 'basic-auth': { username: 'u', password: 'p' } },
+    ],
+  })
+  const h = createHandlerFactory(ctx)('post', { endpoint: 'ep', headers: { 'X-Both': 'handler' } })
+  await h.handle(testEvent(), signal())
+  const r = srv.requests[0]!
+  t.equal(r.url, '/ep')
+  t.equal(r.headers['x-from'], 'endpoint')
+  t.equal(r.headers['x-both'], 'handler')
+  t.equal(r.headers['authorization'], 'Basic ' + Buffer.from('u:p').toString('base64'))
+  t.equal(r.headers['content-type'], 'application/json')
+  t.equal(r.body, EXPECTED_PAYLOAD)
+})
+
+t.test('a non-2xx answer is a failed attempt; capture-response puts the body in the error', async (t) => {
+  const srv = await new Recorder().start()
+  t.teardown(() => srv.stop())
+  srv.status = 503
+  await t.rejects(postDefinition.create({ url: srv.url }, ctxWith({})).handle(testEvent(), signal()), /returned HTTP 503: use \.captureResponse\(\)/)
+  await t.rejects(postDefinition.create({ url: srv.url, 'capture-response': true }, ctxWith({})).handle(testEvent(), signal()), /returned HTTP 503: \{"error":"nope"\}/)
+  srv.status = 204
+  await postDefinition.create({ url: srv.url }, ctxWith({})).handle(testEvent(), signal())
+  t.equal(srv.requests.length, 3)
+})
+
+t.test('the timeout option and the abort signal end a hanging request', async (t) => {
+  const hanging: ServerResponse[] = []
+  const srv = createServer((_req, res) => { hanging.push(res) })
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { srv.closeAllConnections(); srv.close() })
+  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/`
+  // `timeout` is the handler's own (Kapacitor's per-request timeout); it needs a little real time
+  await t.rejects(postDefinition.create({ url, timeout: '20ms' }, ctxWith({})).handle(testEvent(), signal()), /timeout|aborted/i)
+  const ac = new AbortController()
+  const p = postDefinition.create({ url }, ctxWith({})).handle(testEvent(), ac.signal)
+  ac.abort(new Error('closed by test'))
+  await t.rejects(p, /closed by test/)
+})
+
+t.test('connection refused is a failed attempt', async (t) => {
+  const srv = await new Recorder().start()
+  const url = srv.url
+  await srv.stop()
+  await t.rejects(postDefinition.create({ url }, ctxWith({})).handle(testEvent(), signal()), /ECONNREFUSED/)
+})
+
+t.test('bad options are refused when the handler is created', async (t) => {
+  const ctx = ctxWith({ httppost: [{ endpoint: 'tmpl', url: 'http://x', 'alert-template': '{{.Message}}' }] })
+  t.throws(() => postDefinition.create({}, ctx), /post: a url must be specified if an endpoint is not specified/)
+  t.throws(() => postDefinition.create({ endpoint: 'missing' }, ctx), /no \[\[httppost\]\] endpoint "missing" and no url/)
+  t.throws(() => postDefinition.create({ endpoint: 'tmpl' }, ctx), /alert-template is not supported/)
+  t.throws(() => postDefinition.create({ url: 'http://x/{{.ID}}' }, ctx), /URL templates are not supported/)
+  t.throws(() => postDefinition.create({ url: 'ftp://x' }, ctx), /must be http or https/)
+  t.throws(() => postDefinition.create({ url: 'http://x', timeout: 'soon' }, ctx), /timeout must be a duration/)
+  t.throws(() => postDefinition.create({ url: 'http://x', headers: { a: 1 } }, ctx), /headers\.a must be a string/)
+  // an unknown endpoint with a url falls back to the url, as Kapacitor does
+  t.doesNotThrow(() => postDefinition.create({ endpoint: 'missing', url: 'http://x' }, ctx))
+})
