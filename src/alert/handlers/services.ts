@@ -1,8 +1,9 @@
 /** The service handlers: email (smtp), slack, teams, discord, telegram, pagerDuty2, opsGenie2, victorOps, alerta, sensu, pushover, mqtt. */
 import type { HandlerDefinition } from './definition.js'
 import { mqttDefinition } from './mqtt.js'
+import { opsGenie2Definition } from './opsgenie2.js'
 import { pagerDuty2Definition } from './pagerduty2.js'
 import { slackDefinition } from './slack.js'
 import { smtpDefinition } from './smtp.js'
 
-export const SERVICE_HANDLERS: readonly HandlerDefinition[] = [smtpDefinition, slackDefinition, mqttDefinition, pagerDuty2Definition]
+export const SERVICE_HANDLERS: readonly HandlerDefinition[] = [smtpDefinition, slackDefinition, mqttDefinition, pagerDuty2Definition, opsGenie2Definition]
