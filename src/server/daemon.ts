@@ -11,6 +11,10 @@ import { Matcher } from '../match/matcher.js'
 import { HttpOutRegistry } from '../pipeline/http-out-registry.js'
 import { newTaskServices } from '../pipeline/services.js'
 import { TaskService } from './task-service.js'
+import { deadmanConfig } from '../alert/deadman-config.js'
+import { TopicService } from '../alert/topics.js'
+import { TopicStore } from '../alert/topic-store.js'
+import { createHandlerFactory } from '../alert/handlers/index.js'
 import { TaskStore } from './task-store.js'
 import { IngestStats } from '../ingest/stats.js'
 import { startUdpListener, type UdpListener } from '../ingest/udp.js'
@@ -42,6 +46,8 @@ export interface Daemon {
   store: Store
   matcher: Matcher
   tasks: TaskService
+  /** alert topics: event states and topic handlers */
+  topics: TopicService
   httpOut: HttpOutRegistry
   config: Config
   logger: Logger
@@ -61,14 +67,27 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   if (config.ignored.length > 0) logger.debug({ keys: config.ignored }, 'config keys not used by this build (ignored)')
 
+  // [deadman]: checked before anything opens; with global = true every task gets a deadman
+  const deadman = deadmanConfig(config.sections['deadman'])
   const store = await openStore(config.dataDir)
   const stats = new IngestStats()
   const httpOut = new HttpOutRegistry()
   // loopback points are routed after the current write finishes, never re-entrantly
   const loopback = (points: readonly Point[]): void => { queueMicrotask(() => matcher.write(points)) }
+  const createHandler = createHandlerFactory({ sections: config.sections, logger: rootLogger.child({ service: 'alert' }) })
+  let topics: TopicService
+  try {
+    topics = await TopicService.open({ store: new TopicStore(store.db), createHandler, logger: rootLogger.child({ service: 'alert' }) })
+  } catch (err) {
+    await store.close().catch(() => {})
+    throw err
+  }
   const tasks = new TaskService({
-    store: new TaskStore(store.db), matcher, logger: rootLogger.child({ service: 'task_master' }), clock,
-    services: newTaskServices({ httpOut, loopback, defaultRetentionPolicy: config.defaultRetentionPolicy }),
+    store: new TaskStore(store.db), matcher, logger: rootLogger.child({ service: 'task_master' }), clock, deadman,
+    services: newTaskServices({
+      httpOut, loopback, defaultRetentionPolicy: config.defaultRetentionPolicy, alerts: topics, createHandler,
+      serverInfo: { hostname: config.hostname, clusterId: store.clusterId, serverId: store.serverId },
+    }),
   })
   let http: HttpServer | null = null
   const udp: UdpListener[] = []
@@ -77,7 +96,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       config, logger: rootLogger, sink, stats, clock,
       clusterId: store.clusterId, serverId: store.serverId, startedAtMs,
       writeRouting: opts.writeRouting,
-      tasks, httpOut,
+      tasks, httpOut, topics,
     })
     await tasks.startEnabled()
     const httpAddress = await http.listen()
@@ -107,7 +126,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let stopping: Promise<void> | null = null
     const httpServer = http
     return {
-      httpAddress, udpAddresses, stats, sink, store, matcher, tasks, httpOut, config, logger: rootLogger,
+      httpAddress, udpAddresses, stats, sink, store, matcher, tasks, topics, httpOut, config, logger: rootLogger,
       stop() {
         stopping ??= (async () => {
           logger.info('kapacitord stopping')
@@ -115,6 +134,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           await httpServer.close(timeoutMs)
           await Promise.all(udp.map((l) => l.stop()))
           tasks.stopAll()
+          await topics.close()
           await store.close()
           logger.info('kapacitord stopped')
         })()
@@ -125,6 +145,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await http?.close(0).catch(() => {})
     await Promise.all(udp.map((l) => l.stop().catch(() => {})))
     tasks.stopAll()
+    await topics.close().catch(() => {})
     await store.close().catch(() => {})
     throw err
   }

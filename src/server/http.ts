@@ -31,6 +31,8 @@ import { debugVarsRoutes } from './api/debug-vars.js'
 import { writeRoutes } from './api/write.js'
 import { taskRoutes } from './api/tasks.js'
 import { templateRoutes } from './api/templates.js'
+import { alertRoutes } from './api/alerts.js'
+import type { TopicService } from '../alert/topics.js'
 import type { TaskService } from './task-service.js'
 import { HttpOutRegistry } from '../pipeline/http-out-registry.js'
 
@@ -49,6 +51,8 @@ export interface HttpServerOptions {
   /** the task service; without it the task and template routes are not served (ingest-only tests) */
   readonly tasks?: TaskService
   readonly httpOut?: HttpOutRegistry
+  /** alert topics; without it the `/alerts/topics` routes are not served */
+  readonly topics?: TopicService
 }
 
 export interface HttpServer {
@@ -220,6 +224,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     void app.register(taskRoutes, { tasks: opts.tasks, httpOut: opts.httpOut ?? new HttpOutRegistry() })
     void app.register(templateRoutes, { tasks: opts.tasks })
   }
+  if (opts.topics) void app.register(alertRoutes, { topics: opts.topics })
   return app
 }
 
