@@ -65,9 +65,9 @@ export class Executor {
   }
 
   private walkRange(dot: unknown, node: ControlNode): void {
-    this.at = { pos: node.pipe.pos, text: 'range' }
     const outer = this.vars.length
     const val = this.evalPipe(dot, node.pipe)
+    this.at = { pos: node.pipe.pos, text: `{{range ${node.pipe.cmds.map((c) => c.text).join(' | ')}}}` }
     const mark = this.vars.length
     const decl = node.pipe.decl
     const one = (index: unknown, elem: unknown): boolean => {
@@ -265,7 +265,10 @@ export class Executor {
     } catch (err) {
       this.at = cmd
       if (err instanceof CallError) this.fail(`error calling ${name}: ${err.message}`)
-      if (err instanceof ArgTypeError) this.fail(err.message)
+      if (err instanceof ArgTypeError) {
+        this.at = args[err.argIndex + 1] ?? cmd
+        this.fail(err.message)
+      }
       throw err
     }
   }

@@ -250,15 +250,64 @@ function fmtFloat(f: number, verb: string, spec: Spec): string | undefined {
   return pad(s, spec)
 }
 
-/** Decimal digits (no leading zeros; trailing zeros trimmed) and point position of |f|. */
-function digitsOf(f: number, significant?: number): { d: string, dp: number } {
-  const e = significant === undefined ? Math.abs(f).toExponential() : Math.abs(f).toExponential(Math.max(0, Math.min(significant, 101) - 1))
+interface Digits { d: string, dp: number }
+
+/**
+ * The shortest decimal digits that round-trip |f| (trailing zeros trimmed) and the
+ * decimal point position: value = 0.d × 10^dp. Go's and JS's shortest forms agree.
+ */
+function shortestDigits(f: number): Digits {
+  if (f === 0) return { d: '', dp: 0 }
+  const e = Math.abs(f).toExponential()
   const ei = e.indexOf('e')
-  let d = e.slice(0, ei).replace('.', '')
-  const exp = Number(e.slice(ei + 1))
-  d = d.replace(/0+$/, '')
-  if (d === '') return { d: '', dp: 0 }
-  return { d, dp: exp + 1 }
+  const d = e.slice(0, ei).replace('.', '').replace(/0+$/, '')
+  return { d, dp: Number(e.slice(ei + 1)) + 1 }
+}
+
+const F64 = new DataView(new ArrayBuffer(8))
+
+/** The exact decimal expansion of |f| (every double is a finite decimal). */
+function exactDigits(f: number): Digits {
+  if (f === 0) return { d: '', dp: 0 }
+  F64.setFloat64(0, Math.abs(f))
+  const hi = F64.getUint32(0)
+  const lo = F64.getUint32(4)
+  const bexp = (hi >>> 20) & 0x7ff
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo)
+  let e: number
+  if (bexp === 0) e = -1074
+  else { m |= 1n << 52n; e = bexp - 1075 }
+  let digits: string
+  let dp: number
+  if (e >= 0) {
+    digits = (m << BigInt(e)).toString()
+    dp = digits.length
+  } else {
+    digits = (m * 5n ** BigInt(-e)).toString()
+    dp = digits.length + e
+  }
+  return { d: digits.replace(/0+$/, ''), dp }
+}
+
+/** Rounds to the first n digits, half to even on the exact value (as strconv does). */
+function roundTo(x: Digits, n: number): Digits {
+  const { d, dp } = x
+  if (n >= d.length) return x
+  if (n < 0) return { d: '', dp }
+  const next = d.charCodeAt(n) - 48
+  let up: boolean
+  if (next > 5) up = true
+  else if (next < 5) up = false
+  else if (n + 1 < d.length) up = true // digits after the 5 are non-zero (trailing zeros trimmed)
+  else up = n > 0 && (d.charCodeAt(n - 1) - 48) % 2 === 1
+  let kept = d.slice(0, n)
+  if (!up) return { d: kept.replace(/0+$/, ''), dp }
+  // Increment the kept digits.
+  let i = kept.length - 1
+  while (i >= 0 && kept[i] === '9') i--
+  if (i < 0) return { d: '1', dp: dp + 1 }
+  kept = kept.slice(0, i) + String.fromCharCode(kept.charCodeAt(i) + 1)
+  return { d: kept, dp }
 }
 
 function expPart(exp: number, upper: boolean): string {
@@ -266,35 +315,23 @@ function expPart(exp: number, upper: boolean): string {
   return (upper ? 'E' : 'e') + (exp < 0 ? '-' : '+') + (a < 10 ? `0${a}` : String(a))
 }
 
-function fmtG(f: number, prec: number | undefined, upper: boolean): string {
-  const neg = f < 0 || Object.is(f, -0)
-  const shortest = prec === undefined
-  let p = prec ?? -1
-  if (p === 0) p = 1
-  const { d, dp } = f === 0 ? { d: '', dp: 0 } : digitsOf(f, shortest ? undefined : p)
-  const nd = d.length
-  let eprec = shortest ? 6 : p
-  if (!shortest && eprec > nd && nd >= dp) eprec = nd
-  if (shortest) p = nd
-  const exp = (f === 0 ? 1 : dp) - 1
-  let body: string
-  if (exp < -4 || exp >= eprec) {
-    // Exponent form with the digits we have (no padding zeros, as %g trims).
-    const digs = d === '' ? '0' : d
-    const fracDigits = Math.min(p, nd) - 1
-    body = digs[0]! + (fracDigits > 0 ? `.${digs.slice(1, 1 + fracDigits)}` : '') + expPart(exp, upper)
-  } else {
-    const fracDigits = Math.max((shortest || p > dp ? nd : p) - dp, 0)
-    body = fixedFromDigits(d, dp, fracDigits)
-  }
-  return neg ? `-${body}` : body
+/** %e with `prec` digits after the point from decimal digits. */
+function eFromDigits(x: Digits, prec: number, upper: boolean): string {
+  const first = x.d.length > 0 ? x.d[0]! : '0'
+  let frac = x.d.slice(1, 1 + prec)
+  if (frac.length < prec) frac += '0'.repeat(prec - frac.length)
+  const exp = x.d.length > 0 ? x.dp - 1 : 0
+  return first + (prec > 0 ? `.${frac}` : '') + expPart(exp, upper)
 }
 
-function fixedFromDigits(d: string, dp: number, frac: number): string {
+function fixedFromDigits(x: Digits, frac: number): string {
+  const { d, dp } = x
   let int = ''
-  if (dp > 0) for (let i = 0; i < dp; i++) int += i < d.length ? d[i] : '0'
-  else int = '0'
-  if (frac === 0) return int
+  if (dp > 0) {
+    int = d.slice(0, dp)
+    if (int.length < dp) int += '0'.repeat(dp - int.length)
+  } else int = '0'
+  if (frac <= 0) return int
   let fr = ''
   for (let i = 0; i < frac; i++) {
     const j = dp + i
@@ -303,27 +340,39 @@ function fixedFromDigits(d: string, dp: number, frac: number): string {
   return `${int}.${fr}`
 }
 
+/** strconv's %g: shortest when prec is undefined (%v), else prec significant digits. */
+function fmtG(f: number, prec: number | undefined, upper: boolean): string {
+  const neg = f < 0 || Object.is(f, -0)
+  const shortest = prec === undefined
+  let p = prec ?? 0
+  if (!shortest && p === 0) p = 1
+  const x = shortest ? shortestDigits(f) : roundTo(exactDigits(f), p)
+  const nd = x.d.length
+  let eprec = p
+  if (shortest) {
+    p = nd
+    eprec = 6
+  } else if (eprec > nd && nd >= x.dp) eprec = nd
+  const exp = x.dp - 1
+  let body: string
+  if (exp < -4 || exp >= eprec) {
+    body = eFromDigits(x, Math.min(p, nd) - 1, upper)
+  } else {
+    body = fixedFromDigits(x, Math.max((p > x.dp ? nd : p) - x.dp, 0))
+  }
+  return neg ? `-${body}` : body
+}
+
 function fmtE(f: number, prec: number, upper: boolean): string {
   const neg = f < 0 || Object.is(f, -0)
-  const a = Math.abs(f)
-  const e = a.toExponential(Math.min(prec, 100))
-  const ei = e.indexOf('e')
-  let mant = e.slice(0, ei)
-  if (prec > 100) mant += '0'.repeat(prec - 100)
-  const body = mant + expPart(Number(e.slice(ei + 1)), upper)
+  const body = eFromDigits(roundTo(exactDigits(f), prec + 1), prec, upper)
   return neg ? `-${body}` : body
 }
 
 function fmtF(f: number, prec: number): string {
   const neg = f < 0 || Object.is(f, -0)
-  const a = Math.abs(f)
-  let body: string
-  if (a >= 1e21) {
-    body = BigInt(a).toString() + (prec > 0 ? `.${'0'.repeat(prec)}` : '')
-  } else {
-    body = a.toFixed(Math.min(prec, 100))
-    if (prec > 100) body += '0'.repeat(prec - 100)
-  }
+  const x = exactDigits(f)
+  const body = fixedFromDigits(roundTo(x, x.dp + prec), prec)
   return neg ? `-${body}` : body
 }
 

@@ -7,8 +7,10 @@ import { GoDuration, GoTime, goTypeName, isMap, isStringMap, isStruct } from './
 
 /** A failure inside a call: exec reports it as `error calling <name>: <message>`. */
 export class CallError extends Error {}
-/** A bad argument type: exec reports the message as is. */
-export class ArgTypeError extends Error {}
+/** A bad argument type: exec reports the message as is, at the argument. */
+export class ArgTypeError extends Error {
+  constructor(readonly argIndex: number, message: string) { super(message) }
+}
 
 export interface Builtin {
   readonly min: number
@@ -29,14 +31,15 @@ export const BUILTINS: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['println', { min: 0, max: VARIADIC, fn: (a) => sprintln(a) }],
   ['printf', {
     min: 1, max: VARIADIC, fn: (a) => {
-      if (typeof a[0] !== 'string') throw new ArgTypeError(`wrong type for value; expected string; got ${goTypeName(a[0])}`)
+      if (typeof a[0] !== 'string') throw new ArgTypeError(0, `wrong type for value; expected string; got ${goTypeName(a[0])}`)
       return sprintf(a[0], a.slice(1))
     },
   }],
   ['html', { min: 0, max: VARIADIC, fn: (a) => htmlEscape(argsString(a)) }],
   ['js', { min: 0, max: VARIADIC, fn: (a) => jsEscape(argsString(a)) }],
   ['urlquery', { min: 0, max: VARIADIC, fn: (a) => queryEscape(argsString(a)) }],
-  ['json', { min: 1, max: 1, fn: (a) => json(a[0]) }],
+  // Kapacitor's json is json.NewEncoder(buf).Encode(v): compact, HTML-safe, with a newline.
+  ['json', { min: 1, max: 1, fn: (a) => `${json(a[0])}\n` }],
   ['jsonCompact', { min: 1, max: 1, fn: (a) => json(a[0]) }],
   ['eq', { min: 1, max: VARIADIC, fn: (a) => eq(a[0], a.slice(1)) }],
   ['ne', { min: 2, max: 2, fn: (a) => !eq(a[0], [a[1]]) }],

@@ -1,8 +1,11 @@
 /**
  * Go text/template (and html/template's escaping of action output) for alert id,
  * message and details templates. `compileGoTemplate` parses once; `execute` renders.
- * Data is plain JS: objects are Go maps, bigint are ints, numbers are float64; see
- * values.ts for GoTime, GoDuration, goStruct and goStringMap.
+ * Data is plain JS: objects are Go maps (sorted keys), bigint are ints, numbers are
+ * float64; see values.ts for GoTime, GoDuration, goStruct and goStringMap. For the alert
+ * node's templates use idTemplateData / messageTemplateData / detailsTemplateData
+ * (alert-data.ts): they build Kapacitor's exact data shapes, so `{{ json . }}` in
+ * .details() renders byte for byte what Kapacitor renders.
  */
 import { Executor } from './exec.js'
 import { BUILTINS } from './funcs.js'
@@ -10,6 +13,7 @@ import { parseTemplate } from './parse.js'
 
 export { GoTemplateError, GoTime, GoDuration, goStruct, goStringMap } from './values.js'
 export { formatValue, goJSON, sprintf } from './format.js'
+export { idTemplateData, messageTemplateData, detailsTemplateData, type IdTemplateInput, type MessageTemplateInput, type ServerInfo } from './alert-data.js'
 
 export interface GoTemplateOptions {
   /** html/template mode: every action's output is HTML-escaped. */

@@ -86,12 +86,15 @@ function fraction(v: bigint, scale: bigint): string {
   return `${int}.${String(rem).padStart(digits, '0').replace(/0+$/, '')}`
 }
 
-const structs = new WeakSet<object>()
+const structs = new WeakMap<object, string>()
 const stringMaps = new WeakSet<object>()
 
-/** Marks `obj` as a Go struct (see the module comment). Returns `obj`. */
-export function goStruct<T extends object>(obj: T): T {
-  structs.add(obj)
+/**
+ * Marks `obj` as a Go struct (see the module comment); `typeName` (e.g. "kapacitor.idInfo")
+ * appears in error messages. Returns `obj`.
+ */
+export function goStruct<T extends object>(obj: T, typeName = 'struct'): T {
+  structs.set(obj, typeName)
   return obj
 }
 
@@ -140,6 +143,6 @@ export function goTypeName(v: unknown): string {
   if (v instanceof GoTime) return 'time.Time'
   if (v instanceof GoDuration) return 'time.Duration'
   if (Array.isArray(v)) return '[]interface {}'
-  if (isMap(v)) return 'map[string]interface {}'
-  return 'struct'
+  if (isMap(v)) return stringMaps.has(v) ? 'map[string]string' : 'map[string]interface {}'
+  return structs.get(v as object) ?? 'struct'
 }
