@@ -45,8 +45,6 @@ interface GroupState {
   idName: string
   idTags: Tags | undefined
   id: string
-  /** the level of the last event published for this group (the event's previousLevel) */
-  lastSent: AlertLevel
 }
 
 interface Augment {
@@ -194,7 +192,7 @@ export class AlertRuntime extends BaseRuntime {
         state: new AlertState(this.stateOpts),
         levelStates: this.levels.map((lm) => lm?.newState({ clock: this.ctx.clock })),
         resetStates: this.resets.map((lm) => lm?.newState({ clock: this.ctx.clock })),
-        idName: name, idTags: tags, id, lastSent: 'OK',
+        idName: name, idTags: tags, id,
       }
       const restored = this.ctx.services.alerts.lastState(this.topic, id)
       if (restored && restored.level !== 'OK') {
@@ -202,7 +200,6 @@ export class AlertRuntime extends BaseRuntime {
         g.state.triggered(restored.time)
         // the episode started `duration` before the last event sent
         g.state.firstTriggered = restored.time - restored.duration
-        g.lastSent = restored.level
       }
       this.states.set(group, g)
     } else if (g.idTags !== tags || g.idName !== name) {
@@ -267,12 +264,13 @@ export class AlertRuntime extends BaseRuntime {
     const duration = g.state.duration
     const base = idData(name, this.ctx.task, group.id, tags, this.server)
     const { message, details } = renderMessageAndDetails(this.templates, base, g.id, fields, level, time, duration)
+    // as Kapacitor's topic does: the level last published for this id in this topic
+    const previousLevel = this.ctx.services.alerts.lastState(this.topic, g.id)?.level ?? 'OK'
     const event: AlertEvent = {
-      topic: this.topic, id: g.id, message, details, time, duration, level, previousLevel: g.lastSent,
+      topic: this.topic, id: g.id, message, details, time, duration, level, previousLevel,
       recoverable: !this.noRecoveries, data, taskName: this.ctx.task, tags,
       ...(this.category !== undefined ? { category: this.category } : {}),
     }
-    g.lastSent = level
     this.ctx.logger.debug({ level, id: event.id, msg: event.message }, 'alert triggered')
     this.stats.alerts.add()
     switch (rank) {
