@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -6,7 +6,7 @@ import { execDefinition } from '../../../src/alert/handlers/exec.js'
 import { createHandlerFactory, tickHandlerOptions } from '../../../src/alert/handlers/index.js'
 import { execHandler } from '../../../src/nodes/alert-handlers.js'
 import { ctxWith, handler, signal, str, testEvent } from './service-helpers.js'
-import { EXPECTED_PAYLOAD } from './core-helpers.js'
+import { EXPECTED_PAYLOAD, kapacitorEvent } from './core-helpers.js'
 
 const enabled = ctxWith({ alert: { 'exec-enabled': true } })
 const dir = mkdtempSync(join(tmpdir(), 'kapacitor-exec-'))
@@ -25,11 +25,18 @@ t.test('refused unless [alert] exec-enabled = true, on every path through create
   }
 })
 
-t.test('runs the program with the event JSON on stdin (TestStream_AlertExec)', async (t) => {
+t.test('TestStream_AlertExec: each program gets the event JSON and a newline on stdin', async (t) => {
+  // a script that copies its stdin to the file named by its first argument, then one without arguments
+  const script = join(dir, 'my-script')
+  writeFileSync(script, '#!/bin/sh\ncat > "$1"\n', { mode: 0o700 })
+  const other = join(dir, 'my-other-script')
+  writeFileSync(other, `#!/bin/sh\ncat > "${join(dir, 'other.json')}"\n`, { mode: 0o700 })
+  const make = createHandlerFactory(enabled)
   const out = join(dir, 'stdin.json')
-  const h = createHandlerFactory(enabled)('exec', { prog: '/bin/sh', args: ['-c', 'cat > "$0"', out] })
-  await h.handle(testEvent(), signal())
+  await make('exec', execDefinition.fromTick(handler(execHandler, [str(script), str(out), str('arg2')]))).handle(kapacitorEvent(), signal())
+  await make('exec', execDefinition.fromTick(handler(execHandler, [str(other)]))).handle(kapacitorEvent(), signal())
   t.equal(readFileSync(out, 'utf8'), EXPECTED_PAYLOAD)
+  t.equal(readFileSync(join(dir, 'other.json'), 'utf8'), EXPECTED_PAYLOAD)
 })
 
 t.test('a non-zero exit is a failed attempt, with its stderr', async (t) => {

@@ -6,7 +6,7 @@ import { logDefinition } from '../../../src/alert/handlers/log.js'
 import { createHandlerFactory } from '../../../src/alert/handlers/index.js'
 import { logHandler } from '../../../src/nodes/alert-handlers.js'
 import { ctxWith, handler, int, signal, str, testEvent } from './service-helpers.js'
-import { EXPECTED_PAYLOAD } from './core-helpers.js'
+import { EXPECTED_PAYLOAD, kapacitorEvent } from './core-helpers.js'
 
 const enabled = ctxWith({ alert: { 'log-file-enabled': true } })
 const dir = mkdtempSync(join(tmpdir(), 'kapacitor-log-'))
@@ -24,24 +24,37 @@ t.test('refused unless [alert] log-file-enabled = true, on every path through cr
   }
 })
 
-t.test('appends one JSON line per event (TestStream_AlertLog), file created 0600', async (t) => {
+t.test('TestStream_AlertLog: .log(normal) and .log(mode).mode(0644) each append the event JSON line', async (t) => {
+  const normal = join(dir, 'normal.log')
+  const mode = join(dir, 'mode.log')
+  const make = createHandlerFactory(enabled)
+  const handlers = [make('log', logDefinition.fromTick(handler(logHandler, [str(normal)]))),
+    make('log', logDefinition.fromTick(handler(logHandler, [str(mode)], { mode: [[int(0o644)]] })))]
+  for (const h of handlers) await h.handle(kapacitorEvent(), signal())
+  t.equal(readFileSync(normal, 'utf8'), EXPECTED_PAYLOAD)
+  t.equal(readFileSync(mode, 'utf8'), EXPECTED_PAYLOAD)
+  t.equal(statSync(normal).mode & 0o777, 0o600)
+  t.equal(statSync(mode).mode & 0o777, 0o644 & ~process.umask())
+})
+
+t.test('appends, one line per event, never truncates', async (t) => {
   const path = join(dir, 'alerts.log')
   const h = createHandlerFactory(enabled)('log', { path })
-  await h.handle(testEvent(), signal())
-  await h.handle(testEvent({ level: 'OK', message: 'ok', previousLevel: 'CRITICAL' }), signal())
+  await h.handle(kapacitorEvent(), signal())
+  await h.handle(kapacitorEvent({ level: 'OK', message: 'ok', previousLevel: 'CRITICAL' }), signal())
+  // a second handler on the same file appends too
+  await logDefinition.create({ path, mode: 0o644 }, enabled).handle(kapacitorEvent(), signal())
   const lines = readFileSync(path, 'utf8').split('\n')
-  t.equal(lines.length, 3)
+  t.equal(lines.length, 4)
   t.equal(lines[0] + '\n', EXPECTED_PAYLOAD)
   t.match(JSON.parse(lines[1]!), { level: 'OK', previousLevel: 'CRITICAL', message: 'ok' })
-  t.equal(lines[2], '')
-  t.equal(statSync(path).mode & 0o777, 0o600)
-  // a second handler on the same file appends, never truncates
-  await logDefinition.create({ path, mode: 0o644 }, enabled).handle(testEvent(), signal())
-  t.equal(readFileSync(path, 'utf8').split('\n').length, 4)
+  t.equal(lines[2] + '\n', EXPECTED_PAYLOAD)
+  t.equal(lines[3], '')
+  t.equal(statSync(path).mode & 0o777, 0o600, 'the mode applies only when the file is created')
 })
 
 t.test('the mode option is used when creating the file', async (t) => {
-  const path = join(dir, 'mode.log')
+  const path = join(dir, 'mode-0640.log')
   await logDefinition.create({ path, mode: 0o640 }, enabled).handle(testEvent(), signal())
   t.equal(statSync(path).mode & 0o777, 0o640 & ~process.umask())
 })

@@ -5,7 +5,7 @@ import { postDefinition } from '../../../src/alert/handlers/post.js'
 import { createHandlerFactory, tickHandlerOptions } from '../../../src/alert/handlers/index.js'
 import { postHandler } from '../../../src/nodes/alert-handlers.js'
 import { ctxWith, handler, Recorder, signal, str, testEvent } from './service-helpers.js'
-import { EXPECTED_PAYLOAD } from './core-helpers.js'
+import { EXPECTED_PAYLOAD, kapacitorEvent } from './core-helpers.js'
 
 const dur = (ns: bigint) => ({ type: 'duration' as const, ns })
 
@@ -27,7 +27,7 @@ t.test('POSTs Kapacitor\'s alert data JSON (TestStream_AlertHTTPPost) with its h
   const srv = await new Recorder().start()
   t.teardown(() => srv.stop())
   const h = postDefinition.create({ url: srv.url + '/test/post', headers: { 'X-Test': 'yes' } }, ctxWith({}))
-  await h.handle(testEvent(), signal())
+  await h.handle(kapacitorEvent(), signal())
   t.equal(srv.requests.length, 1)
   const r = srv.requests[0]!
   t.equal(r.method, 'POST')
@@ -37,7 +37,7 @@ t.test('POSTs Kapacitor\'s alert data JSON (TestStream_AlertHTTPPost) with its h
   t.equal(r.body, EXPECTED_PAYLOAD)
 })
 
-t.test('[[httppost]] endpoint: its url, headers and basic auth; the handler\'s headers win', async (t) => {
+t.test('[[httppost]] endpoint: its url, headers and basic auth; the handler\'s headers win (TestStream_AlertHTTPPostEndpoint)', async (t) => {
   const srv = await new Recorder().start()
   t.teardown(() => srv.stop())
   const ctx = ctxWith({
@@ -47,7 +47,7 @@ t.test('[[httppost]] endpoint: its url, headers and basic auth; the handler\'s h
     ],
   })
   const h = createHandlerFactory(ctx)('post', { endpoint: 'ep', headers: { 'X-Both': 'handler' } })
-  await h.handle(testEvent(), signal())
+  await h.handle(kapacitorEvent(), signal())
   const r = srv.requests[0]!
   t.equal(r.url, '/ep')
   t.equal(r.headers['x-from'], 'endpoint')

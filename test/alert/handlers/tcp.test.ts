@@ -5,7 +5,7 @@ import { tcpDefinition } from '../../../src/alert/handlers/tcp.js'
 import { createHandlerFactory } from '../../../src/alert/handlers/index.js'
 import { tcpHandler } from '../../../src/nodes/alert-handlers.js'
 import { ctxWith, handler, signal, str, testEvent } from './service-helpers.js'
-import { EXPECTED_PAYLOAD } from './core-helpers.js'
+import { EXPECTED_PAYLOAD, kapacitorEvent } from './core-helpers.js'
 
 /** a real TCP listener collecting what each connection sent until it closed */
 async function listener(): Promise<{ address: string; received: Promise<string>[]; close(): Promise<void> }> {
@@ -33,8 +33,8 @@ t.test('writes the event JSON and a newline on one connection per event (TestStr
   const l = await listener()
   t.teardown(() => l.close())
   const h = createHandlerFactory(ctxWith({}))('tcp', { address: l.address })
-  await h.handle(testEvent(), signal())
-  await h.handle(testEvent({ level: 'OK', message: 'ok', previousLevel: 'CRITICAL' }), signal())
+  await h.handle(kapacitorEvent(), signal())
+  await h.handle(kapacitorEvent({ level: 'OK', message: 'ok', previousLevel: 'CRITICAL' }), signal())
   t.equal(l.received.length, 2)
   t.equal(await l.received[0], EXPECTED_PAYLOAD)
   const second = JSON.parse(await l.received[1]!) as { level: string; previousLevel: string }
