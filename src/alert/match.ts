@@ -61,7 +61,6 @@ export function compileMatch(source: string): MatchFn {
       } as unknown as PointLike['fields'],
       time: event.time,
     }
-    // a failure on this event (a tag it does not have, a type mismatch) is no match
     return lambda.evalBool(point, state)
   }
 }

@@ -93,6 +93,8 @@ export class TopicService implements AlertPublisher {
   private writes: Promise<void> = Promise.resolve()
   /** topics of the publish calls in progress (a publish handler re-publishing into its own chain is refused) */
   private readonly publishing = new Set<string>()
+  /** handler keys (`topic\0id`) being written: a second define of the same id meanwhile is refused */
+  private readonly reserved = new Set<string>()
   private closed = false
 
   private constructor(opts: TopicServiceOptions) {
@@ -214,13 +216,19 @@ export class TopicService implements AlertPublisher {
   /** Defines a handler on `topic` (created if new); throws HandlerSpecError for a bad spec or an id in use. */
   async createHandler(topic: string, input: HandlerInput): Promise<HandlerSpec> {
     const spec = normalize(topic, input)
-    if (this.topicsById.get(topic)?.handlers.has(spec.id)) throw new HandlerSpecError(`cannot register handler, handler with ID ${JSON.stringify(spec.id)} already exists`)
+    const key = topic + SEP + spec.id
+    if (this.topicsById.get(topic)?.handlers.has(spec.id) || this.reserved.has(key)) {
+      throw new HandlerSpecError(`cannot register handler, handler with ID ${JSON.stringify(spec.id)} already exists`)
+    }
     const active = this.buildChecked(spec)
+    this.reserved.add(key)
     try {
       await this.write(() => this.store.putHandler(spec))
     } catch (err) {
       await active.close()
       throw err
+    } finally {
+      this.reserved.delete(key)
     }
     this.topicOf(topic).handlers.set(spec.id, active)
     return spec
@@ -232,7 +240,7 @@ export class TopicService implements AlertPublisher {
     const old = t?.handlers.get(id)
     if (!t || !old) return undefined
     const spec = normalize(topic, input)
-    if (spec.id !== id && t.handlers.has(spec.id)) throw new HandlerSpecError(`cannot rename handler ${JSON.stringify(id)}: handler with ID ${JSON.stringify(spec.id)} already exists`)
+    if (spec.id !== id && (t.handlers.has(spec.id) || this.reserved.has(topic + SEP + spec.id))) throw new HandlerSpecError(`cannot rename handler ${JSON.stringify(id)}: handler with ID ${JSON.stringify(spec.id)} already exists`)
     const active = this.buildChecked(spec)
     try {
       await this.write(async () => {

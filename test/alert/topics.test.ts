@@ -129,6 +129,8 @@ t.test('bad handler specs are refused and nothing is defined', async (t) => {
   t.same(topics.handlers('cpu'), [])
   await topics.createHandler('cpu', { id: 'h', kind: 'record' })
   await t.rejects(topics.createHandler('cpu', { id: 'h', kind: 'record' }), { message: /already exists/ })
+  const both = await Promise.allSettled([topics.createHandler('cpu', { id: 'twice', kind: 'record' }), topics.createHandler('cpu', { id: 'twice', kind: 'record' })])
+  t.same(both.map((r) => r.status), ['fulfilled', 'rejected'], 'two defines of one id at once: the second is refused')
 })
 
 t.test('publish handlers re-publish to their topics; a loop stops', async (t) => {

@@ -253,3 +253,35 @@ t.test('event states written before a SIGKILL are there after the restart', asyn
   t.same(body.events.map((e) => `${e.id}:${e.state.level}:${e.state.message}`), ['a:CRITICAL:a CRITICAL', 'b:CRITICAL:b CRITICAL'])
   t.equal(d.topics.topic('crash')?.level, 'CRITICAL')
 })
+
+t.test('an alert node of a task publishes to its topic; topic handlers get the events', async (t) => {
+  const k = await start(t)
+  const h = await k.call('POST', `${T}/cpu/handlers`, { id: 'crit', kind: 'publish', options: { topics: ['pager'] }, match: 'level() == CRITICAL AND changed()' })
+  t.equal(h.status, 200)
+  const task = await k.call('POST', '/kapacitor/v1/tasks', {
+    id: 'cpu_alert', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], status: 'enabled',
+    script: `stream
+  |from().measurement('cpu').groupBy('host')
+  |alert()
+    .id('{{ index .Tags "host" }}')
+    .message('{{ .ID }} is {{ .Level }}')
+    .warn(lambda: "value" > 70)
+    .crit(lambda: "value" > 90)
+    .topic('cpu')
+`,
+  })
+  t.equal(task.status, 200)
+  t.equal(task.body.executing, true, task.body.error)
+  const res = await fetch(`http://127.0.0.1:${k.daemon().httpAddress.port}/write?db=telegraf&rp=autogen&precision=s`, {
+    method: 'POST', body: 'cpu,host=a value=95 1\ncpu,host=b value=75 1\ncpu,host=a value=50 2\ncpu,host=a value=96 3\n',
+  })
+  t.equal(res.status, 204)
+  await res.text()
+  const events = (await k.call('GET', `${T}/cpu/events`)).body.events
+  t.same(events.map((e: { id: string; state: { level: string; message: string; time: string } }) => `${e.id}:${e.state.level}:${e.state.message}:${e.state.time}`), [
+    'a:CRITICAL:a is CRITICAL:1970-01-01T00:00:03Z',
+    'b:WARNING:b is WARNING:1970-01-01T00:00:01Z',
+  ])
+  t.equal((await k.call('GET', `${T}/cpu`)).body.level, 'CRITICAL')
+  t.equal((await k.call('GET', `${T}/pager`)).body.collected, 2, 'a became CRITICAL twice (changed each time)')
+})
