@@ -201,6 +201,7 @@ async function main(): Promise<void> {
       const afterResponse = got.map((p) => p.received - p.answered).sort((a, b) => a - b)
       const afterRequest = got.map((p) => p.received - p.sent).sort((a, b) => a - b)
       const achieved = done.points / done.seconds
+      log(`rate ${rate}: slowest after_response ms ${afterResponse.slice(-8).map((x) => round(x, 1)).join(' ')}`)
       log(`rate ${rate}: achieved ${round(achieved)} points/s (${done.requests} requests, ${done.failed} failed, ${done.skipped} skipped), ${got.length}/${ps.length} probes received`)
       emit({
         name: `alert-latency-${rate / 1000}k`, value: round(percentile(afterResponse, 99), 2), unit: 'ms (p99, event received − write response)',
