@@ -257,13 +257,16 @@ export class TopicService implements AlertPublisher {
     return spec
   }
 
-  /** Deletes handler `id`; false when there was none. */
+  /**
+   * Deletes handler `id`; false when none was running. The stored spec is deleted either
+   * way (a handler that failed to load at start is not running but can be deleted).
+   */
   async deleteHandler(topic: string, id: string): Promise<boolean> {
     const t = this.topicsById.get(topic)
     const h = t?.handlers.get(id)
-    if (!t || !h) return false
-    t.handlers.delete(id)
+    t?.handlers.delete(id)
     await this.write(() => this.store.deleteHandler(topic, id))
+    if (!h) return false
     await h.close()
     return true
   }

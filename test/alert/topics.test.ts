@@ -218,3 +218,14 @@ t.test('replacing and deleting handlers', async (t) => {
   const topics = await ctx.reopen()
   t.same(topics.handlers('cpu'), [])
 })
+
+t.test('a stored handler that no longer builds is left out at start and can still be deleted', async (t) => {
+  const ctx = await setup(t)
+  await new TopicStore(ctx.store.db).putHandler({ id: 'old', topic: 'cpu', kind: 'retired-kind', options: {}, match: '' })
+  await ctx.topics.createHandler('cpu', { id: 'ok', kind: 'record' })
+  let topics = await ctx.reopen()
+  t.same(topics.handlers('cpu').map((s) => s.id), ['ok'], 'the daemon starts; the broken handler is not running')
+  t.equal(await topics.deleteHandler('cpu', 'old'), false)
+  topics = await ctx.reopen()
+  t.same((await new TopicStore(ctx.store.db).listHandlers()).map((s) => s.id), ['ok'], 'its stored spec is gone')
+})
