@@ -73,6 +73,18 @@ function httppostEndpoints(ctx: HandlerContext): Section[] {
   return list.filter((s): s is Section => typeof s === 'object' && s !== null && !Array.isArray(s))
 }
 
+/** `b` over `a`, header names compared case-insensitively (Go's Header.Set) */
+function mergeHeaders(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const h of [a, b]) {
+    for (const [k, v] of Object.entries(h)) {
+      for (const old of Object.keys(out)) if (old.toLowerCase() === k.toLowerCase()) delete out[old]
+      out[k] = v
+    }
+  }
+  return out
+}
+
 function refuseTemplate(url: string): string {
   if (url.includes('{{')) throw new Error(`post: URL templates are not supported in this version (${url})`)
   return url
@@ -104,7 +116,7 @@ export function postConfig(options: HandlerOptions, ctx: HandlerContext): PostCo
     }
     return {
       url: refuseTemplate(url),
-      headers: { ...stringMap(ep['headers'], `[[httppost]] ${endpointName} headers`), ...handlerHeaders },
+      headers: mergeHeaders(stringMap(ep['headers'], `[[httppost]] ${endpointName} headers`), handlerHeaders),
       basicAuth, ...common,
     }
   }
@@ -139,12 +151,17 @@ export class PostHandler implements AlertHandler {
 export function postOnce(c: PostConfig, body: string, outer: AbortSignal): Promise<void> {
   const url = new URL(c.url)
   const signal = c.timeoutMs > 0 ? AbortSignal.any([outer, AbortSignal.timeout(c.timeoutMs)]) : outer
-  const headers: Record<string, string> = { ...c.headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) }
-  if (c.basicAuth) headers['Authorization'] = 'Basic ' + Buffer.from(`${c.basicAuth.username}:${c.basicAuth.password}`).toString('base64')
+  // Kapacitor's order: basic auth, then the headers (a header named Authorization wins), then Content-Type
+  const headers = new Map<string, [string, string]>()
+  const set = (k: string, v: string): void => { headers.set(k.toLowerCase(), [k, v]) }
+  if (c.basicAuth) set('Authorization', 'Basic ' + Buffer.from(`${c.basicAuth.username}:${c.basicAuth.password}`).toString('base64'))
+  for (const [k, v] of Object.entries(c.headers)) set(k, v)
+  set('Content-Type', 'application/json')
+  set('Content-Length', String(Buffer.byteLength(body)))
   const mod = url.protocol === 'https:' ? https : http
   return new Promise<void>((resolve, reject) => {
     const req = mod.request(url, {
-      method: 'POST', headers, signal, agent: false,
+      method: 'POST', headers: Object.fromEntries(headers.values()), signal, agent: false,
       ...(url.protocol === 'https:' && c.skipSSLVerification ? { rejectUnauthorized: false } : {}),
     }, (res) => {
       const chunks: Buffer[] = []

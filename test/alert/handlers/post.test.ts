@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { createServer, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { postDefinition } from '../../../src/alert/handlers/post.js'
@@ -100,4 +105,37 @@ t.test('bad options are refused when the handler is created', async (t) => {
   t.throws(() => postDefinition.create({ url: 'http://x', headers: { a: 1 } }, ctx), /headers\.a must be a string/)
   // an unknown endpoint with a url falls back to the url, as Kapacitor does
   t.doesNotThrow(() => postDefinition.create({ endpoint: 'missing', url: 'http://x' }, ctx))
+})
+
+t.test('headers are merged case-insensitively; Content-Type stays application/json; a header Authorization wins over basic-auth', async (t) => {
+  const srv = await new Recorder().start()
+  t.teardown(() => srv.stop())
+  const ctx = ctxWith({ httppost: [{ endpoint: 'ep', url: srv.url, headers: { 'x-a': 'endpoint' }, 'basic-auth': { username: 'u', password: 'p' } }] })
+  await postDefinition.create({ endpoint: 'ep', headers: { 'X-A': 'handler', authorization: 'Bearer t', 'content-type': 'text/plain' } }, ctx).handle(kapacitorEvent(), signal())
+  const r = srv.requests[0]!
+  t.equal(r.headers['x-a'], 'handler')
+  t.equal(r.headers['authorization'], 'Bearer t')
+  t.equal(r.headers['content-type'], 'application/json')
+})
+
+const tlsDir = mkdtempSync(join(tmpdir(), 'kapacitor-tls-'))
+const certMade = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+  '-keyout', join(tlsDir, 'key.pem'), '-out', join(tlsDir, 'cert.pem')], { stdio: 'ignore' }).status === 0
+
+t.test('https: a self-signed certificate fails unless skip-ssl-verification', {
+  skip: certMade ? false : 'openssl is not available to make a self-signed certificate',
+}, async (t) => {
+  const dir = tlsDir
+  const bodies: string[] = []
+  const srv = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => { bodies.push(Buffer.concat(chunks).toString('utf8')); res.end() })
+  })
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { srv.closeAllConnections(); srv.close() })
+  const url = `https://127.0.0.1:${(srv.address() as AddressInfo).port}/`
+  await t.rejects(postDefinition.create({ url }, ctxWith({})).handle(kapacitorEvent(), signal()), /self[- ]signed/i)
+  await postDefinition.create({ url, 'skip-ssl-verification': true }, ctxWith({})).handle(kapacitorEvent(), signal())
+  t.same(bodies, [EXPECTED_PAYLOAD])
 })
