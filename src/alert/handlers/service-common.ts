@@ -191,3 +191,11 @@ export function eventTemplateData(e: AlertEvent): object {
     Message: e.message, Details: e.details,
   })
 }
+
+/**
+ * An event this handler can never send (a template that fails on it, a name the service
+ * rejects): Kapacitor logs it and drops it; retrying would block the handler's queue.
+ */
+export function dropEvent(ctx: HandlerContext, kind: string, e: AlertEvent, err: unknown): void {
+  ctx.logger.error({ handler: kind, id: e.id, err: (err as Error).message }, `${kind}: event dropped`)
+}

@@ -1,9 +1,12 @@
 /** The service handlers: email (smtp), slack, teams, discord, telegram, pagerDuty2, opsGenie2, victorOps, alerta, sensu, pushover, mqtt. */
 import type { HandlerDefinition } from './definition.js'
+import { alertaDefinition } from './alerta.js'
 import { discordDefinition } from './discord.js'
 import { mqttDefinition } from './mqtt.js'
 import { opsGenie2Definition } from './opsgenie2.js'
 import { pagerDuty2Definition } from './pagerduty2.js'
+import { pushoverDefinition } from './pushover.js'
+import { sensuDefinition } from './sensu.js'
 import { slackDefinition } from './slack.js'
 import { smtpDefinition } from './smtp.js'
 import { teamsDefinition } from './teams.js'
@@ -13,4 +16,5 @@ import { victorOpsDefinition } from './victorops.js'
 export const SERVICE_HANDLERS: readonly HandlerDefinition[] = [
   smtpDefinition, slackDefinition, mqttDefinition, pagerDuty2Definition, opsGenie2Definition,
   teamsDefinition, discordDefinition, telegramDefinition, victorOpsDefinition,
+  alertaDefinition, sensuDefinition, pushoverDefinition,
 ]
