@@ -371,9 +371,32 @@ function fmtE(f: number, prec: number, upper: boolean): string {
 
 function fmtF(f: number, prec: number): string {
   const neg = f < 0 || Object.is(f, -0)
-  const x = exactDigits(f)
-  const body = fixedFromDigits(roundTo(x, x.dp + prec), prec)
+  const a = Math.abs(f)
+  let body: string
+  // toFixed rounds the exact value correctly except at an exact tie, where it rounds up and
+  // Go rounds to even; a tie needs exactly prec+1 fraction digits in the exact expansion.
+  if (a < 1e21 && prec <= 100 && exactFractionDigits(a) !== prec + 1) body = a.toFixed(prec)
+  else {
+    const x = exactDigits(f)
+    body = fixedFromDigits(roundTo(x, x.dp + prec), prec)
+  }
   return neg ? `-${body}` : body
+}
+
+/** How many decimal fraction digits the exact value of a double has (0 for integers). */
+function exactFractionDigits(a: number): number {
+  if (a === 0 || Number.isInteger(a)) return 0
+  F64.setFloat64(0, a)
+  const hi = F64.getUint32(0)
+  let lo = F64.getUint32(4)
+  const bexp = (hi >>> 20) & 0x7ff
+  let mhi = hi & 0xfffff
+  if (bexp !== 0) mhi |= 0x100000
+  let e = bexp === 0 ? -1074 : bexp - 1075
+  // Strip trailing zero bits of the mantissa: a = m·2^e with m odd has -e fraction digits.
+  if (lo === 0) { lo = mhi; e += 32 }
+  while ((lo & 1) === 0) { lo >>>= 1; e++ }
+  return e < 0 ? -e : 0
 }
 
 /** strconv.Quote: Go escapes, printable Unicode kept as is. */
@@ -426,17 +449,48 @@ export function goJSON(v: unknown): string {
       return JSON.stringify(v)
     case 'function': throw new GoTemplateError('json: unsupported type: func()')
   }
-  if (v instanceof GoTime) return jsonString(v.toJSON())
+  if (v instanceof GoTime) return `"${v.toJSON()}"`
   if (v instanceof GoDuration) return v.ns.toString()
-  if (Array.isArray(v)) return `[${v.map(goJSON).join(',')}]`
-  if (isMap(v)) {
-    return `{${sortedEntries(v).map(([k, e]) => `${jsonString(String(k))}:${goJSON(e)}`).join(',')}}`
+  let out: string
+  if (Array.isArray(v)) {
+    out = '['
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + goJSON(v[i])
+    return `${out}]`
   }
-  return `{${Object.entries(v as object).map(([k, e]) => `${jsonString(k)}:${goJSON(e)}`).join(',')}}`
+  out = '{'
+  let first = true
+  if (isMap(v)) {
+    if (v instanceof Map) {
+      for (const [k, e] of sortedEntries(v)) {
+        out += `${first ? '' : ','}${jsonString(String(k))}:${goJSON(e)}`
+        first = false
+      }
+      return `${out}}`
+    }
+    const keys = Object.keys(v).sort()
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!
+      out += `${i > 0 ? ',' : ''}${jsonString(k)}:${goJSON(v[k])}`
+    }
+    return `${out}}`
+  }
+  for (const k in v as object) {
+    if (!Object.hasOwn(v as object, k)) continue
+    out += `${first ? '' : ','}${jsonString(k)}:${goJSON((v as Record<string, unknown>)[k])}`
+    first = false
+  }
+  return `${out}}`
 }
 
+// Characters Go's encoder writes differently from JSON.stringify: HTML-sensitive ones,
+// the JS line separators, and lone surrogates (invalid UTF-8 in Go becomes U+FFFD).
+const JSON_SPECIAL = /[<>&\u2028\u2029\ud800-\udfff]/
+const JSON_REPLACE = /[<>&\u2028\u2029]|\\u(d[89ab][0-9a-f]{2})|\\u(d[c-f][0-9a-f]{2})/g
+
 function jsonString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]|\\u(d[89ab][0-9a-f]{2})|\\u(d[c-f][0-9a-f]{2})/g, (m) => {
+  const q = JSON.stringify(s)
+  if (!JSON_SPECIAL.test(s)) return q
+  return q.replace(JSON_REPLACE, (m) => {
     switch (m) {
       case '<': return '\\u003c'
       case '>': return '\\u003e'

@@ -24,15 +24,25 @@ const isAlnum = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p
 
 export function lex(input: string): Token[] {
   const tokens: Token[] = []
+  const newlines: number[] = []
+  for (let i = input.indexOf('\n'); i >= 0; i = input.indexOf('\n', i + 1)) newlines.push(i)
+  /** 1 + the newlines before `at` (binary search). */
+  const lineAt = (at: number): number => {
+    let lo = 0, hi = newlines.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (newlines[mid]! < at) lo = mid + 1
+      else hi = mid
+    }
+    return lo + 1
+  }
   let pos = 0
-  let line = 1
   let parenDepth = 0
   const emit = (type: TokenType, start: number, val = input.slice(start, pos)): void => {
-    tokens.push({ type, val, pos: start, line })
-    line += countNewlines(val)
+    tokens.push({ type, val, pos: start, line: lineAt(start) })
   }
   const fail = (msg: string): Token[] => {
-    tokens.push({ type: 'error', val: msg, pos, line })
+    tokens.push({ type: 'error', val: msg, pos, line: lineAt(pos) })
     return tokens
   }
   let trimNext = false
@@ -47,8 +57,7 @@ export function lex(input: string): Token[] {
     if (trimNext) text = text.replace(/^[ \t\r\n]+/, '')
     if (trimLeft) text = text.replace(/[ \t\r\n]+$/, '')
     trimNext = false
-    if (text.length > 0) tokens.push({ type: 'text', val: text, pos: textStart, line })
-    line += countNewlines(input.slice(pos, textEnd))
+    if (text.length > 0) tokens.push({ type: 'text', val: text, pos: textStart, line: lineAt(textStart) })
     if (ld < 0) break
     pos = ld + 2
     if (trimLeft) pos += 2 // "- " — the space is skipped as part of the marker, like Go
@@ -56,7 +65,6 @@ export function lex(input: string): Token[] {
     if (input.startsWith('/*', pos)) {
       const end = input.indexOf('*/', pos + 2)
       if (end < 0) return fail('unclosed comment')
-      line += countNewlines(input.slice(pos, end))
       pos = end + 2
       if (input.startsWith(' -}}', pos) || input.startsWith('\t-}}', pos) || input.startsWith('\n-}}', pos) || input.startsWith('\r-}}', pos)) {
         trimNext = true
@@ -65,7 +73,7 @@ export function lex(input: string): Token[] {
       else return fail('comment ends before closing delimiter')
       continue
     }
-    tokens.push({ type: 'ldelim', val: '{{', pos: ld, line })
+    tokens.push({ type: 'ldelim', val: '{{', pos: ld, line: lineAt(ld) })
     parenDepth = 0
     // Action body.
     for (;;) {
@@ -183,11 +191,11 @@ export function lex(input: string): Token[] {
       return fail(`unrecognized character in action: ${goRune(cp)}`)
     }
   }
-  tokens.push({ type: 'eof', val: '', pos: input.length, line })
+  tokens.push({ type: 'eof', val: '', pos: input.length, line: lineAt(input.length) })
   return tokens
 
   function emitDelim(start: number): void {
-    tokens.push({ type: 'rdelim', val: '}}', pos: start, line })
+    tokens.push({ type: 'rdelim', val: '}}', pos: start, line: lineAt(start) })
   }
 }
 
@@ -201,10 +209,4 @@ function atTerminator(input: string, pos: number): boolean {
 /** %#U of a rune, as Go's lexer errors print it: U+007D '}'. */
 export function goRune(cp: number): string {
   return `U+${cp.toString(16).toUpperCase().padStart(4, '0')} '${String.fromCodePoint(cp)}'`
-}
-
-function countNewlines(s: string): number {
-  let n = 0
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++
-  return n
 }

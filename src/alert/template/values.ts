@@ -9,6 +9,7 @@
  *   keys `index` as "" (like Kapacitor's Tags) instead of `<no value>`.
  */
 import { formatRFC3339Nano } from '../../model/rfc3339.js'
+import { formatGoTime } from './time-format.js'
 
 export class GoTemplateError extends Error {
   override readonly name = 'GoTemplateError'
@@ -32,6 +33,7 @@ export class GoTime {
   UnixNano(): bigint { return this.ns }
   UnixMilli(): bigint { return floorDiv(this.ns, 1_000_000n) }
   UTC(): GoTime { return this }
+  Format(layout: string): string { return formatGoTime(this.ns, layout) }
   String(): string { return this.toString() }
 }
 
