@@ -61,7 +61,26 @@ export interface WatchedCounts {
   emittedByGroup(): ReadonlyMap<string, { readonly group: Group; readonly emitted: number }>
 }
 
-interface GroupSignal {
+/** The per-group state store (the stats runtime gives its ctx.groups: counted in working_cardinality). */
+export interface SignalStore {
+  peek(group: Group): GroupSignal | undefined
+  set(group: Group, s: GroupSignal): void
+  delete(group: Group): boolean
+  values(): IterableIterator<GroupSignal>
+}
+
+/** A plain store (tests, or no executor). */
+export function mapStore(): SignalStore {
+  const m = new Map<string, GroupSignal>()
+  return {
+    peek: (g) => m.get(g.id),
+    set: (g, s) => { m.set(g.id, s) },
+    delete: (g) => m.delete(g.id),
+    values: () => m.values(),
+  }
+}
+
+export interface GroupSignal {
   group: Group
   /** the nil group standing for the watched node's total (no groups yet) */
   total: boolean
@@ -83,12 +102,11 @@ interface GroupSignal {
 export type SignalEmit = (group: Group, emitted: number, time: bigint) => void
 
 export class DeadmanSignal {
-  private readonly groups = new Map<string, GroupSignal>()
   private readonly stepNs: bigint
   private lastSlot = Number.NEGATIVE_INFINITY
   private nextTickSlot: number | undefined
 
-  constructor(readonly intervalNs: bigint, private readonly watched: WatchedCounts) {
+  constructor(readonly intervalNs: bigint, private readonly watched: WatchedCounts, private readonly groups: SignalStore = mapStore()) {
     if (intervalNs <= 0n) throw new Error('deadman interval must be greater than zero')
     this.stepNs = intervalNs / BigInt(DEADMAN_SAMPLES_PER_INTERVAL)
     if (this.stepNs <= 0n) throw new Error('deadman interval must be at least 10ns')
@@ -121,7 +139,7 @@ export class DeadmanSignal {
 
   private record(slot: number): void {
     const byGroup = this.watched.emittedByGroup()
-    const nil = this.groups.get(NIL_GROUP.id)
+    const nil = this.groups.peek(NIL_GROUP)
     if (byGroup.size === 0) {
       this.put(NIL_GROUP, this.watched.emitted, slot, true)
       return
@@ -140,11 +158,11 @@ export class DeadmanSignal {
   }
 
   private put(group: Group, count: number, slot: number, total: boolean): void {
-    let g = this.groups.get(group.id)
+    let g = this.groups.peek(group)
     if (g === undefined) {
       // a group first seen now had 0 before: every earlier sample is 0
       g = { group, total, ring: new Float64Array(RING), slot, firstSlot: slot, value: 0, prevTime: undefined, emits: 0, lastRate: 0 }
-      this.groups.set(group.id, g)
+      this.groups.set(group, g)
     } else {
       // missed samples (a late timer) keep the previous count
       const prev = g.ring[at(g.slot)]!
@@ -164,7 +182,7 @@ export class DeadmanSignal {
       const orphan = g.total && byGroup.size > 0
       if (orphan && !(g.emits >= 2 && g.lastRate === 0)) {
         // a stand-in nil group that never reported an outage just goes away
-        this.groups.delete(g.group.id)
+        this.groups.delete(g.group)
         continue
       }
       if (rate === 0 && g.lastRate === 0 && g.emits >= 2) continue
@@ -173,7 +191,7 @@ export class DeadmanSignal {
       g.emits++
       g.lastRate = rate
       emit(g.group, g.value, tick)
-      if (orphan && rate > 0) this.groups.delete(g.group.id)
+      if (orphan && rate > 0) this.groups.delete(g.group)
     }
   }
 }

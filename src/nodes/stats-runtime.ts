@@ -21,7 +21,7 @@ import type { Message } from '../pipeline/messages.js'
 import { propDuration, propFlag } from '../pipeline/props.js'
 import type { NodeContext, NodeRuntime, NodeStatsView } from '../pipeline/runtime.js'
 import { roundTime } from './from-runtime.js'
-import { DeadmanSignal } from '../alert/deadman-signal.js'
+import { DeadmanSignal, type GroupSignal } from '../alert/deadman-signal.js'
 import type { Group } from '../model/group.js'
 
 export class StatsRuntime implements NodeRuntime {
@@ -37,7 +37,9 @@ export class StatsRuntime implements NodeRuntime {
     if (!watched) throw new Error(`no node found for ${node.watches ?? '(none)'}`)
     this.watched = watched
     if (node.implicit) {
-      this.startDeadman(new DeadmanSignal(this.intervalNs, watched))
+      // its groups are set by the signal, never created on lookup
+      const states = ctx.groups<GroupSignal>(() => { throw new Error('deadman: no state for this group') })
+      this.startDeadman(new DeadmanSignal(this.intervalNs, watched, states))
       return
     }
     const ms = Math.max(1, Number(this.intervalNs / 1_000_000n))

@@ -14,6 +14,7 @@ import { ManualScheduler } from '../../src/pipeline/scheduler.js'
 import { newTaskServices } from '../../src/pipeline/services.js'
 import { TaskExecution } from '../../src/pipeline/task-execution.js'
 import { seededRandom } from '../fixtures/seeded-random.js'
+import { parseGoDuration } from '../../src/server/config.js'
 
 const MIN = 60_000
 
@@ -46,6 +47,7 @@ function start(t: { teardown(fn: () => void): void }, watched: string, interval 
   t.teardown(() => exec.stop())
   const matcher = new Matcher()
   matcher.add('dm', exec.inputs())
+  const tickMs = Number(parseGoDuration(interval)! / 1_000_000n)
   const rates: Array<[number, string, number]> = []
   const seen = new Map<string, string>()
   const collect = (): void => {
@@ -67,7 +69,7 @@ function start(t: { teardown(fn: () => void): void }, watched: string, interval 
     runTo(ms) {
       // one tick at a time so that each tick's output is read before the next replaces it
       while (s.now < ms) {
-        const next = Math.min(ms, (Math.floor(s.now / 1000) + 1) * 1000)
+        const next = Math.min(ms, (Math.floor(s.now / tickMs) + 1) * tickMs)
         s.advance(next - s.now)
         collect()
       }
@@ -166,6 +168,8 @@ t.test('groups are independent: one stopping does not change the others\' rates'
   t.same(r.rates.filter(([, g]) => g === 'a'), alone.rates.filter(([, g]) => g === 'a'), 'a: same rates as alone')
   t.same(r.rates.filter(([, g, v]) => g === 'b' && v === 0).length, 1, 'b: one silent report')
   t.same(r.rates.filter(([, g, v]) => g !== 'b' && v === 0), [], 'a and c: never silent')
+  const statsNode = r.exec.pipeline.nodes.find((n) => n.type === 'stats')!.name
+  t.equal(r.exec.stats()['node-stats'][statsNode]!.working_cardinality, 3, 'the stats node\'s working_cardinality: the groups it watches')
 })
 
 t.test('no data at all: the nil group (the watched node\'s total) is reported silent once; the first data recovers it once', async (t) => {
