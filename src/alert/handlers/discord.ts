@@ -4,7 +4,7 @@
  */
 import type { AlertEvent, AlertHandler, AlertLevel, HandlerOptions } from '../types.js'
 import type { HandlerDefinition } from './definition.js'
-import { bool, compact, enabledEntry, eventTemplateData, goJSONLine, handlerTemplate, post, str, tickStr, type Section } from './service-common.js'
+import { bool, compact, dropEvent, enabledEntry, eventTemplateData, goJSONLine, handlerTemplate, post, str, tickStr, type Section } from './service-common.js'
 
 function color(l: AlertLevel): number {
   return l === 'CRITICAL' ? 0xf95f53 : l === 'WARNING' ? 0xf48d38 : 0x7a65f2
@@ -52,7 +52,16 @@ export const discordDefinition: HandlerDefinition = {
     const title = handlerTemplate('discord', 'embed-title', str(o, 'embed-title'))
     return {
       kind: 'discord',
-      handle: (e, signal) => post('discord', url, discordBody(e, settings, title.execute(eventTemplateData(e))), signal, { ok: [204] }),
+      async handle(e, signal) {
+        let embedTitle: string
+        try {
+          embedTitle = title.execute(eventTemplateData(e))
+        } catch (err) {
+          dropEvent(ctx, 'discord', e, err)
+          return
+        }
+        await post('discord', url, discordBody(e, settings, embedTitle), signal, { ok: [204] })
+      },
     }
   },
 }

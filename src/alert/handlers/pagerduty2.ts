@@ -7,7 +7,7 @@ import { propCalls } from '../../pipeline/props.js'
 import type { AlertEvent, AlertHandler, AlertLevel, HandlerOptions } from '../types.js'
 import type { HandlerDefinition } from './definition.js'
 import {
-  compact, enabledSection, eventTemplateData, goJSONLine, handlerTemplate, post, resultOf, str, tickStr, type Section,
+  compact, dropEvent, enabledSection, eventTemplateData, goJSONLine, handlerTemplate, post, resultOf, str, tickStr, type Section,
 } from './service-common.js'
 import type { GoTemplate } from '../template/index.js'
 
@@ -94,11 +94,16 @@ export const pagerDuty2Definition: HandlerDefinition = {
       async handle(e, signal) {
         let rendered: Array<{ href: string; text: string }> = []
         if (links.length > 0) {
-          const td = eventTemplateData(e)
-          rendered = links.map((l) => {
-            const href = l.href.execute(td)
-            return { href, text: l.text ? l.text.execute(td) : href }
-          })
+          try {
+            const td = eventTemplateData(e)
+            rendered = links.map((l) => {
+              const href = l.href.execute(td)
+              return { href, text: l.text ? l.text.execute(td) : href }
+            })
+          } catch (err) {
+            dropEvent(ctx, 'pagerduty2', e, err)
+            return
+          }
         }
         await post('pagerduty2', settings.url, pagerDuty2Body(e, settings, rendered), signal, {
           ok: [200, 202],

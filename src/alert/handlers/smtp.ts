@@ -7,7 +7,9 @@ import { createTransport, type Transporter } from 'nodemailer'
 import { parseGoDuration } from '../../server/config.js'
 import type { AlertEvent, AlertHandler, HandlerOptions } from '../types.js'
 import type { HandlerDefinition } from './definition.js'
-import { bool, compact, enabledSection, num, str, strList, tickStrings, type Section } from './service-common.js'
+import { bool, compact, dropEvent, enabledSection, eventTemplateData, handlerTemplate, num, str, strList, tickStrings, type Section } from './service-common.js'
+import type { GoTemplate } from '../template/index.js'
+import type { HandlerContext } from './definition.js'
 import { propArgs } from '../../pipeline/props.js'
 
 function idleMs(s: Section): number {
@@ -29,8 +31,24 @@ class EmailHandler implements AlertHandler {
     private readonly config: Section,
     private readonly from: string,
     private readonly to: readonly string[],
+    private readonly toTemplates: readonly GoTemplate[],
+    private readonly fallbackTo: readonly string[],
     private readonly idleTimeoutMs: number,
+    private readonly ctx: HandlerContext,
   ) {}
+
+  /** the handler's recipients plus its rendered to-templates, else [smtp] to */
+  private recipients(e: AlertEvent): string[] {
+    const to = [...this.to]
+    if (this.toTemplates.length > 0) {
+      const td = eventTemplateData(e)
+      for (const t of this.toTemplates) {
+        const addr = t.execute(td).trim()
+        if (addr !== '') to.push(addr)
+      }
+    }
+    return to.length > 0 ? to : [...this.fallbackTo]
+  }
 
   private open(): Transporter {
     if (this.transport) return this.transport
@@ -56,9 +74,17 @@ class EmailHandler implements AlertHandler {
 
   async handle(e: AlertEvent, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted()
+    let to: string[]
+    try {
+      to = this.recipients(e)
+      if (to.length === 0) throw new Error('not sending email, no recipients defined')
+    } catch (err) {
+      dropEvent(this.ctx, 'smtp', e, err)
+      return
+    }
     if (this.idle) clearTimeout(this.idle)
     const t = this.open()
-    const sent = t.sendMail({ from: this.from, to: [...this.to], subject: e.message, html: e.details })
+    const sent = t.sendMail({ from: this.from, to, subject: e.message, html: e.details })
     let onAbort: (() => void) | undefined
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
@@ -103,8 +129,11 @@ export const smtpDefinition: HandlerDefinition = {
     const from = str(s, 'from')
     if (from === '') throw new Error("smtp: no from address configured ([smtp] from)")
     const own = strList(options as Section, 'to')
-    const to = own.length > 0 ? own : strList(s, 'to')
-    if (to.length === 0) throw new Error('smtp: no recipients (handler to, or [smtp] to)')
-    return new EmailHandler(s, from, to, idleMs(s))
+    const templates = strList(options as Section, 'to-templates').map((t) => handlerTemplate('smtp', 'to-templates', t))
+    const fallback = strList(s, 'to')
+    if (own.length === 0 && templates.length === 0 && fallback.length === 0) {
+      throw new Error('smtp: no recipients (handler to or to-templates, or [smtp] to)')
+    }
+    return new EmailHandler(s, from, own, templates, fallback, idleMs(s), ctx)
   },
 }

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { pino } from 'pino'
 import { discordDefinition } from '../../../src/alert/handlers/discord.js'
 import { discordHandler } from '../../../src/nodes/alert-handlers.js'
 import { ctxWith, handler, Recorder, signal, str, testEvent } from './service-helpers.js'
@@ -43,4 +44,16 @@ t.test('missing or disabled [[discord]], no url, bad title template: clear error
   t.throws(() => discordDefinition.create({}, ctxWith({ discord: [{ url: 'http://x' }] })), /discord: service is not enabled/)
   t.throws(() => discordDefinition.create({}, ctxWith({ discord: [{ enabled: true }] })), /discord: no url configured \(\[\[discord\]\] url\)/)
   t.throws(() => discordDefinition.create({ 'embed-title': '{{ .Nope' }, ctxWith({ discord: [{ enabled: true, url: 'http://x' }] })), /discord: bad embed-title template/)
+})
+
+t.test('a title that fails on an event is logged and the event dropped (never retried)', async (t) => {
+  const srv = await new Recorder().start()
+  t.teardown(() => srv.stop())
+  srv.status = 204
+  const logs: string[] = []
+  const logger = pino({ level: 'error' }, { write: (s: string) => { logs.push(s) } })
+  const h = discordDefinition.create({ 'embed-title': '{{ .NoSuchField }}' }, { sections: { discord: [{ enabled: true, url: srv.url }] }, logger })
+  await h.handle(testEvent(), signal())
+  t.equal(srv.requests.length, 0)
+  t.match(logs.join(''), /discord: event dropped/)
 })

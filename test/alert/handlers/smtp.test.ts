@@ -41,8 +41,8 @@ function header(data: string, name: string): string | undefined {
 }
 
 t.test('TICKscript .email(to…).to(…) collects every recipient', async (t) => {
-  const h = handler(emailHandler, [str('a@example.com'), str('b@example.com')], { to: [[str('c@example.com')], [str('d@example.com')]] })
-  t.same(smtpDefinition.fromTick(h), { to: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'] })
+  const h = handler(emailHandler, [str('a@example.com'), str('b@example.com')], { to: [[str('c@example.com')], [str('d@example.com')]], toTemplates: [[str('{{ .ID }}@x')]] })
+  t.same(smtpDefinition.fromTick(h), { to: ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com'], 'to-templates': ['{{ .ID }}@x'] })
   t.same(smtpDefinition.fromTick(handler(emailHandler)), {})
 })
 
@@ -64,6 +64,13 @@ t.test('sends subject = message and the HTML details to a real SMTP server (Test
   t.match(header(m.data, 'Content-Type'), /^text\/html/)
   t.ok(m.data.includes(details), 'the details are the body, unchanged')
   t.equal(header(srv.mails[1]!.data, 'Subject'), 'kapacitor/cpu/serverA is OK')
+
+  // to-templates render recipients from the event, after the handler's own
+  const tp = smtpDefinition.create({ to: ['oncall@example.com'], 'to-templates': ['{{ index .Tags "host" }}@example.com'] }, ctx)
+  t.teardown(() => tp.close?.())
+  await tp.handle(testEvent(), signal())
+  t.same(srv.mails[2]!.to, ['oncall@example.com', 'serverA@example.com'])
+  srv.mails.splice(2, 1)
 
   // without handler recipients, [smtp] to is used
   const d = smtpDefinition.create({}, ctx)
