@@ -40,10 +40,10 @@ export class TcpHandler implements AlertHandler {
       }
       sock.once('error', (err) => { sock.destroy(); done(err) })
       sock.once('connect', () => {
-        // end() flushes the payload then half-closes; 'close' without error = written
-        sock.end(payload)
+        // written and our side shut = delivered, as Kapacitor's Write + Close; a listener that
+        // keeps its side open (logstash-like line readers) must not make the attempt time out
+        sock.end(payload, () => { sock.destroy(); done() })
       })
-      sock.once('close', (hadError) => { if (!hadError) done() })
     })
   }
 }

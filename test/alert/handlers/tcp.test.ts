@@ -49,3 +49,20 @@ t.test('connection refused is a failed attempt; a bad address is refused at crea
   t.throws(() => tcpDefinition.create({}, ctxWith({})), /address \(host:port\) is required/)
   t.throws(() => tcpDefinition.create({ address: 'nohost' }, ctxWith({})), /address must be host:port/)
 })
+
+t.test('a listener that keeps its side open still gets the line and the attempt ends', async (t) => {
+  let line: (s: string) => void = () => {}
+  const got = new Promise<string>((resolve) => { line = resolve })
+  const srv = createServer((sock) => {
+    let buf = ''
+    sock.setEncoding('utf8')
+    sock.on('data', (d: string) => { buf += d; if (buf.endsWith('\n')) line(buf) })
+    sock.on('error', () => {})
+    // never ends its side
+  })
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => srv.close(() => resolve())))
+  const h = tcpDefinition.create({ address: `127.0.0.1:${(srv.address() as AddressInfo).port}` }, ctxWith({}))
+  await h.handle(kapacitorEvent(), signal())
+  t.equal(await got, EXPECTED_PAYLOAD)
+})
