@@ -137,6 +137,9 @@ export function postConfig(options: HandlerOptions, ctx: HandlerContext): PostCo
   return { url, headers: handlerHeaders, ...common }
 }
 
+/** bytes of an error response kept with capture-response */
+const CAPTURE_MAX = 4096
+
 export class PostHandler implements AlertHandler {
   readonly kind = 'post'
   constructor(readonly config: PostConfig) {}
@@ -164,15 +167,20 @@ export function postOnce(c: PostConfig, body: string, outer: AbortSignal): Promi
       method: 'POST', headers: Object.fromEntries(headers.values()), signal, agent: false,
       ...(url.protocol === 'https:' && c.skipSSLVerification ? { rejectUnauthorized: false } : {}),
     }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (d: Buffer) => { if (c.captureResponse) chunks.push(d) })
+      const status = res.statusCode ?? 0
+      const fail = (detail: string): void => reject(new Error(`post: ${c.url} returned HTTP ${status}: ${detail}`))
+      // the status decides: a 2xx is delivered without waiting for a body that may never end
+      if (status >= 200 && status < 300 || !c.captureResponse) {
+        res.destroy()
+        if (status >= 200 && status < 300) resolve()
+        else fail('use .captureResponse() to capture the HTTP response')
+        return
+      }
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (d: string) => { if (text.length < CAPTURE_MAX) text += d.slice(0, CAPTURE_MAX - text.length) })
       res.on('error', reject)
-      res.on('end', () => {
-        const status = res.statusCode ?? 0
-        if (status >= 200 && status < 300) return resolve()
-        const detail = c.captureResponse ? Buffer.concat(chunks).toString('utf8') : 'use .captureResponse() to capture the HTTP response'
-        reject(new Error(`post: ${c.url} returned HTTP ${status}: ${detail}`))
-      })
+      res.on('end', () => fail(text))
     })
     req.on('error', (err) => reject(signal.aborted && signal.reason instanceof Error ? signal.reason : err))
     req.end(body)

@@ -139,3 +139,16 @@ t.test('https: a self-signed certificate fails unless skip-ssl-verification', {
   await postDefinition.create({ url, 'skip-ssl-verification': true }, ctxWith({})).handle(kapacitorEvent(), signal())
   t.same(bodies, [EXPECTED_PAYLOAD])
 })
+
+t.test('a 2xx is delivered as soon as the status arrives, even if the body never ends', async (t) => {
+  let got = ''
+  const srv = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => { got = Buffer.concat(chunks).toString('utf8'); res.writeHead(200); res.write('streaming…') })
+  })
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { srv.closeAllConnections(); srv.close() })
+  await postDefinition.create({ url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/` }, ctxWith({})).handle(kapacitorEvent(), signal())
+  t.equal(got, EXPECTED_PAYLOAD)
+})
