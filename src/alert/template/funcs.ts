@@ -206,7 +206,7 @@ export function htmlEscape(s: string): string {
   return /["'&<>\0]/.test(s) ? s.replace(/["'&<>\0]/g, (c) => HTML_ESCAPES[c]!) : s
 }
 
-/** template.JSEscapeString. */
+/** template.JSEscapeString: quotes, backslash, <>&= and control characters as escapes. */
 export function jsEscape(s: string): string {
   let out = ''
   for (const ch of s) {
@@ -218,14 +218,19 @@ export function jsEscape(s: string): string {
       case '>': out += '\\u003E'; continue
       case '&': out += '\\u0026'; continue
       case '=': out += '\\u003D'; continue
-      case '`': out += '\\u0060'; continue
     }
     const c = ch.codePointAt(0)!
-    if (c < 0x20 || c === 0x7f || (c >= 0x80 && /[\p{C}\p{Z}]/u.test(ch) && ch !== ' ')) {
-      out += c > 0xffff ? ch : `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`
-    } else out += ch
+    if (c < 0x20 || (c >= 0x80 && !isPrintableRune(ch))) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`
+    else out += ch
   }
   return out
+}
+
+const NON_PRINTABLE = /^[\p{C}\p{Z}]$/u
+
+/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+function isPrintableRune(ch: string): boolean {
+  return ch === ' ' || !NON_PRINTABLE.test(ch)
 }
 
 /** url.QueryEscape: unreserved bytes kept, space as +, the rest %XX. */

@@ -75,6 +75,25 @@ t.test('Kapacitor templates render as Go renders them', async (t) => {
   for (const [tmpl, want] of cases) t.equal(render(tmpl, msg), want, tmpl)
 })
 
+t.test('Kapacitor\'s deadman id and message templates', async (t) => {
+  // [deadman] defaults, with NODE_NAME / INTERVAL substituted as Kapacitor does before parsing
+  const id = render("node 'stream0' in task '{{ .TaskName }}'", idTemplateData({ ...input, taskName: 'testDeadman' }))
+  t.equal(id, "node 'stream0' in task 'testDeadman'")
+  const message = '{{ .ID }} is {{ if eq .Level "OK" }}alive{{ else }}dead{{ end }}: {{ index .Fields "emitted" | printf "%0.3f" }} points/10s.'
+  t.equal(render(message, messageTemplateData({ ...input, id, level: 'CRITICAL', fields: { emitted: 0 } })),
+    "node 'stream0' in task 'testDeadman' is dead: 0.000 points/10s.")
+  t.equal(render(message, messageTemplateData({ ...input, id, level: 'OK', fields: { emitted: 12.34567 } })),
+    "node 'stream0' in task 'testDeadman' is alive: 12.346 points/10s.")
+})
+
+t.test('escaping functions: html, js, urlquery', async (t) => {
+  const data = { S: `a\\b'c"d<e>f&g=h\u0001 é` }
+  t.equal(render('{{ html .S }}', data), 'a\\b&#39;c&#34;d&lt;e&gt;f&amp;g=h\u0001 é')
+  t.equal(render('{{ js .S }}', data), 'a\\\\b\\\'c\\"d\\u003Ce\\u003Ef\\u0026g\\u003Dh\\u0001 é')
+  t.equal(render('{{ urlquery .S }}', data), 'a%5Cb%27c%22d%3Ce%3Ef%26g%3Dh%01+%C3%A9')
+  t.equal(render('{{ urlquery "a" 1 2 }}', data), 'a1+2')
+})
+
 t.test('missing keys print <no value>; index of a missing tag is "" (map[string]string)', async (t) => {
   const msg = messageTemplateData(input)
   t.equal(render('{{ .Fields.nope }}|{{ index .Fields "nope" }}|{{ index .Tags "nope" }}|{{ .Tags.nope }}', msg),
