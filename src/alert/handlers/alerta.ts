@@ -1,7 +1,7 @@
 /**
  * `.alerta()` / kind `alerta`: Kapacitor's services/alerta — POST <url>/alert with
  * resource/event/environment/group/value/service rendered from templates of the event,
- * severity from the level, the data as rawData, tags as `k=v` strings.
+ * severity from the level (renamable), the data as rawData, tags as `k=v` strings.
  */
 import { formatGoDuration, parseGoDuration } from '../../server/config.js'
 import { propArgs, propCalls, propDuration } from '../../pipeline/props.js'
@@ -13,6 +13,7 @@ import {
 } from './service-common.js'
 
 const SEVERITY: Record<AlertLevel, string> = { OK: 'ok', INFO: 'informational', WARNING: 'warning', CRITICAL: 'critical' }
+const SEVERITY_KEY: Record<AlertLevel, string> = { OK: 'ok', INFO: 'info', WARNING: 'warn', CRITICAL: 'crit' }
 const DAY_NS = 86_400_000_000_000n
 
 function timeoutNs(v: unknown): bigint {
@@ -27,14 +28,15 @@ function timeoutNs(v: unknown): bigint {
 }
 
 interface Rendered {
-  resource: string; event: string; environment: string; group: string; value: string; service: string[]
+  resource: string; event: string; environment: string; group: string; value: string; service: string[]; correlate: string[]
 }
 
 export interface AlertaSettings {
   readonly environment: string
   readonly origin: string
   readonly timeoutSec: number
-  readonly correlate: readonly string[]
+  /** rename-severities: Kapacitor's level keys (ok, info, warn, crit) → Alerta severities */
+  readonly renameSeverities: Readonly<Record<string, string>>
   readonly attributes: Readonly<Record<string, unknown>>
 }
 
@@ -45,7 +47,7 @@ export function alertaBody(e: AlertEvent, r: Rendered, s: AlertaSettings): strin
     resource: r.resource,
     event: r.event,
     environment: r.environment === '' ? s.environment : r.environment,
-    severity: SEVERITY[e.level],
+    severity: s.renameSeverities[SEVERITY_KEY[e.level]] ?? SEVERITY[e.level],
     group: r.group,
     value: r.value,
     text: e.message,
@@ -55,7 +57,7 @@ export function alertaBody(e: AlertEvent, r: Rendered, s: AlertaSettings): strin
     tags: Object.keys(tags).sort().map((k) => `${k}=${tags[k]!}`),
   }
   if (r.service.length > 0) body['service'] = r.service
-  if (s.correlate.length > 0) body['correlate'] = s.correlate
+  if (r.correlate.length > 0) body['correlate'] = r.correlate
   if (Object.keys(s.attributes).length > 0) body['attributes'] = sortedMap({ ...s.attributes })
   return goJSONLine(sortedMap(body))
 }
@@ -100,12 +102,14 @@ export const alertaDefinition: HandlerDefinition = {
     const group = tmpl('group', '{{ .Group }}')
     const value = tmpl('value', '')
     const services = strList(o, 'service').map((s) => handlerTemplate('alerta', 'service', s))
+    const correlates = strList(o, 'correlate').map((s) => handlerTemplate('alerta', 'correlate', s))
+    const rename = o['rename-severities']
     const attrs = o['attributes']
     const settings: AlertaSettings = {
       environment: str(c, 'environment'),
       origin: str(o, 'origin') || str(c, 'origin'),
       timeoutSec: Number(timeoutNs(o['timeout']) / 1_000_000_000n),
-      correlate: strList(o, 'correlate'),
+      renameSeverities: rename && typeof rename === 'object' && !Array.isArray(rename) ? (rename as Record<string, string>) : {},
       attributes: attrs && typeof attrs === 'object' && !Array.isArray(attrs) ? (attrs as Record<string, unknown>) : {},
     }
     return {
@@ -117,7 +121,9 @@ export const alertaDefinition: HandlerDefinition = {
           r = {
             resource: resource.execute(td), event: event.execute(td), environment: environment.execute(td),
             group: group.execute(td), value: value.execute(td),
+            // Kapacitor: without templates both are the measurement name
             service: services.length === 0 ? [e.data[0]?.name ?? ''] : services.map((s) => s.execute(td)),
+            correlate: correlates.length === 0 ? [e.data[0]?.name ?? ''] : correlates.map((s) => s.execute(td)),
           }
           if (r.resource === '' || r.event === '') throw new Error('Resource and Event are required to send an alert')
         } catch (err) {

@@ -34,19 +34,20 @@ t.test('posts the alert of TestStream_AlertAlerta to <url>/alert', async (t) => 
     text: 'kapacitor/cpu/serverA is CRITICAL',
     origin: 'Kapacitor',
     service: ['cpu-svc'],
+    correlate: ['cpu'],
     timeout: 86400,
     tags: ['host=serverA'],
     rawData: { series: [{ name: 'cpu', tags: { host: 'serverA' }, columns: ['time', 'count'], values: [['1971-01-01T00:00:10Z', 10]] }] },
   })
-  const d = alertaDefinition.create({ token: 'own', 'token-prefix': 'Key', timeout: '1h', resource: 'res', event: 'ev', correlate: ['a'], attributes: { x: 'y' } }, ctx)
+  const d = alertaDefinition.create({ token: 'own', 'token-prefix': 'Key', timeout: '1h', resource: 'res', event: 'ev', correlate: ['{{ .Name }}-a', 'b'], attributes: { x: 'y' }, 'rename-severities': { ok: 'normal' } }, ctx)
   await d.handle(testEvent({ level: 'OK' }), signal())
   const b = JSON.parse(srv.requests[1]!.body)
   t.equal(srv.requests[1]!.headers['authorization'], 'Key own')
-  t.equal(b.severity, 'ok')
+  t.equal(b.severity, 'normal', 'rename-severities')
   t.equal(b.environment, 'conf-env')
   t.equal(b.timeout, 3600)
   t.same(b.service, ['cpu'], 'without services the measurement is the service')
-  t.same(b.correlate, ['a'])
+  t.same(b.correlate, ['cpu-a', 'b'])
   t.same(b.attributes, { x: 'y' })
   srv.status = 200
   await t.rejects(d.handle(testEvent(), signal()), /alerta: .* answered 200/)
