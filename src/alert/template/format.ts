@@ -12,6 +12,8 @@ interface Spec {
   sharp: boolean
   space: boolean
   zero: boolean
+  /** %+v: struct field names (the + no longer applies to numbers) */
+  plusV?: boolean
   width: number | undefined
   prec: number | undefined
 }
@@ -106,6 +108,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     if (verb === '%') { out += '%'; continue }
     if (argNum < 0) { out += `%!${verb}(BADINDEX)`; argNum = args.length; continue }
     if (argNum >= args.length) { out += `%!${verb}(MISSING)`; continue }
+    if (verb === 'v' && spec.plus) { spec.plus = false; spec.plusV = true }
     out += fmtArg(args[argNum++], verb, spec, 0)
   }
   if (!reordered && argNum < args.length) {
@@ -162,7 +165,9 @@ function fmtArg(v: unknown, verb: string, spec: Spec, depth: number): string {
     return `map[${parts.join(' ')}]`
   }
   if (typeof v === 'object' && isStruct(v)) {
-    return `{${Object.values(v).map((e) => fmtArg(e, verb, spec, depth + 1)).join(' ')}}`
+    // %+v names the fields: {Hostname:h ClusterID:c}
+    const parts = Object.entries(v).map(([k, e]) => (spec.plusV ? `${k}:` : '') + fmtArg(e, verb, spec, depth + 1))
+    return `{${parts.join(' ')}}`
   }
   return fmtString(String(v), verb, spec) ?? badVerb(v, verb)
 }

@@ -9,7 +9,7 @@
  */
 import { Executor } from './exec.js'
 import { BUILTINS } from './funcs.js'
-import { parseTemplate } from './parse.js'
+import { parseTemplate, type Node } from './parse.js'
 
 export { GoTemplateError, GoTime, GoDuration, goStruct, goStringMap } from './values.js'
 export { formatValue, goJSON, sprintf } from './format.js'
@@ -29,17 +29,30 @@ export interface GoTemplate {
 
 export function compileGoTemplate(text: string, opts: GoTemplateOptions = {}): GoTemplate {
   const name = opts.name ?? 'x'
-  const nodes = parseTemplate(text, { name, hasFunction: (f) => BUILTINS.has(f) })
+  const html = opts.html === true
+  let nodes = parseTemplate(text, { name, hasFunction: (f) => BUILTINS.has(f) })
+  if (html) nodes = stripHTMLComments(nodes)
   // Plain text needs no executor.
   if (nodes.length === 0) return { execute: () => '' }
   if (nodes.length === 1 && nodes[0]!.kind === 'text') {
     const t = nodes[0]!.text
     return { execute: () => t }
   }
-  const html = opts.html === true
   return {
     execute(data: unknown): string {
       return new Executor(name, text, html).run(nodes, data)
     },
   }
+}
+
+/** html/template drops HTML comments from the template's literal text. */
+function stripHTMLComments(nodes: Node[]): Node[] {
+  return nodes.map((n): Node => {
+    switch (n.kind) {
+      case 'text': return n.text.includes('<!--') ? { kind: 'text', text: n.text.replace(/<!--[\s\S]*?-->/g, '') } : n
+      case 'if': case 'with': case 'range':
+        return { ...n, list: stripHTMLComments([...n.list]), elseList: n.elseList && stripHTMLComments([...n.elseList]) }
+      default: return n
+    }
+  })
 }

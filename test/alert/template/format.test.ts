@@ -4,7 +4,7 @@
  * output for the same calls.
  */
 import t from 'tap'
-import { compileGoTemplate, GoTime, sprintf } from '../../../src/alert/template/index.js'
+import { compileGoTemplate, GoTime, goStruct, sprintf } from '../../../src/alert/template/index.js'
 
 t.test('printf verbs and flags', async (t) => {
   const cases: [string, unknown[], string][] = [
@@ -49,6 +49,7 @@ t.test('printf verbs and flags', async (t) => {
     ['%[2]d %[1]d', [1n, 2n], '2 1'],
     ['%*d|%-*d|', [4n, 7n, 4n, 7n], '   7|7   |'],
     ['%v', [new GoTime(31536010000000000n)], '1971-01-01 00:00:10 +0000 UTC'],
+    ['%v|%+v|%+d', [goStruct({ A: 1n, B: 'x' }), goStruct({ A: 1n, B: { c: 2.5 } }), 1n], '{1 x}|{A:1 B:map[c:2.5]}|+1'],
     // Go's texts for mistakes
     ['%d', [97.5], '%!d(float64=97.5)'],
     ['%s', [5n], '%!s(int64=5)'],

@@ -178,6 +178,11 @@ t.test('html mode escapes every action, not the literal text', async (t) => {
   t.equal(render('{{ html .Name }}', data), '&lt;b&gt;&#34;A&amp;B&#39;s&#34;+&lt;/b&gt;')
 })
 
+t.test('html mode drops HTML comments of the literal text, as html/template does', async (t) => {
+  t.equal(render('<p><!-- hidden -->{{ .A }}</p>{{ if true }}<!--\nx\n-->y{{ end }}', { A: '<!-- v -->' }, true), '<p>&lt;!-- v --&gt;</p>y')
+  t.equal(render('<!-- kept -->', {}), '<!-- kept -->')
+})
+
 t.test('trim markers and comments', async (t) => {
   const data = { A: 'a', B: 'b' }
   t.equal(render('x  {{- .A -}}  \n y', data), 'xay')
