@@ -6,7 +6,8 @@
  *
  * The queue bounds the events WAITING behind the one being attempted; when it is full the
  * oldest waiting event is dropped (counted in `stats.dropped`, logged at most once a
- * second). `close()` aborts the attempt in flight, discards the queue and resolves promptly:
+ * second). An event the handler declares undeliverable (UndeliverableError: no retry can
+ * fix it) is logged and counted in `dropped` too. `close()` aborts the attempt in flight, discards the queue and resolves promptly:
  * a hanging endpoint never holds a task delete. Timers (attempt timeouts, backoff) go
  * through a Scheduler so tests drive them with ManualScheduler.
  */
@@ -39,6 +40,15 @@ export interface DeliveryStats {
 export type DeliveryPhase = 'idle' | 'attempting' | 'backoff' | 'closed'
 
 const LOG_EVERY_MS = 1000
+
+/**
+ * Thrown by a handler for an event no retry can deliver (a template that fails on this
+ * event's data): delivery logs it, counts it in `dropped` and goes on with the next event
+ * instead of retrying it forever in front of the others.
+ */
+export class UndeliverableError extends Error {
+  override readonly name = 'UndeliverableError'
+}
 
 export class Delivery {
   private readonly opts: DeliveryOptions
@@ -159,6 +169,11 @@ export class Delivery {
       this.current = event
       const ok = await this.attempt(event)
       if (this.isClosed()) break
+      if (ok === 'undeliverable') {
+        this.current = undefined
+        this.counts.dropped++
+        continue
+      }
       if (ok) {
         this.current = undefined
         this.counts.delivered++
@@ -177,7 +192,7 @@ export class Delivery {
     return this._phase === 'closed'
   }
 
-  private async attempt(event: AlertEvent): Promise<boolean> {
+  private async attempt(event: AlertEvent): Promise<boolean | 'undeliverable'> {
     const ac = new AbortController()
     this.abort = ac
     this.setPhase('attempting')
@@ -197,6 +212,10 @@ export class Delivery {
       return true
     } catch (err) {
       if (this.isClosed()) return false
+      if (err instanceof UndeliverableError) {
+        this.logger.error({ handler: this.handler.kind, id: event.id, err: err.message }, 'alert event cannot be delivered; dropped')
+        return 'undeliverable'
+      }
       this.counts.attempts_failed++
       this.logFailure(event, err)
       return false

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { pino } from 'pino'
-import { Delivery } from '../../src/alert/delivery.js'
+import { Delivery, UndeliverableError } from '../../src/alert/delivery.js'
 import { postDefinition } from '../../src/alert/handlers/post.js'
 import type { AlertEvent, AlertHandler } from '../../src/alert/types.js'
 import { ManualScheduler } from '../../src/pipeline/scheduler.js'
@@ -221,4 +221,22 @@ t.test('backoff resets after a delivery', async (t) => {
   sched.advance(100) // back to the initial backoff for the next event
   await d.when((x) => x.stats.queued === 0)
   t.same(d.stats, { delivered: 2, attempts_failed: 3, dropped: 0, queued: 0 })
+})
+
+t.test('an undeliverable event is dropped at once and the next ones go on', async (t) => {
+  const sched = new ManualScheduler()
+  const seen: string[] = []
+  const h: AlertHandler = {
+    kind: 'picky',
+    handle: async (e) => {
+      seen.push(e.id)
+      if (e.id === 'alert-1') throw new UndeliverableError('template failed on this event')
+    },
+  }
+  const d = new Delivery(h, silent, OPTS, sched)
+  t.teardown(() => d.close())
+  for (let i = 0; i < 3; i++) d.enqueue(ev(i))
+  await d.when((x) => x.stats.queued === 0)
+  t.same(seen, ids(3), 'tried once each, no retry, no backoff')
+  t.same(d.stats, { delivered: 2, attempts_failed: 0, dropped: 1, queued: 0 })
 })

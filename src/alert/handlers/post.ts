@@ -7,21 +7,31 @@
  * Options (Kapacitor's topic-handler spelling): url, endpoint, headers, capture-response,
  * timeout (Go duration string or ns), skip-ssl-verification.
  *
- * Not done: the endpoint's `alert-template` / `alert-template-file` (a custom body) and URL
- * templates (`{{…}}` in the url) — a url or endpoint using them is refused at create time
- * rather than posting something different from what Kapacitor would.
+ * The url may be a Go template and a `[[httppost]]` endpoint may have `alert-template` or
+ * `alert-template-file` (the body instead of the JSON; no Content-Type then, as Kapacitor):
+ * both are executed with Kapacitor's alert.Data (.ID .Message .Details .Time .Duration
+ * .Level .Data.Series .PreviousLevel .Recoverable). A template that fails on an event makes
+ * it undeliverable (dropped, logged), not retried. The endpoint's `row-template` belongs to
+ * the httpPost node, not to this handler.
  */
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { HandlerInstance } from '../../nodes/define-node.js'
 import { propCalls, propDuration, propFlag, tickString } from '../../pipeline/props.js'
 import { parseGoDuration, formatGoDuration } from '../../server/config.js'
+import { readFileSync } from 'node:fs'
+import { UndeliverableError } from '../delivery.js'
+import { compileGoTemplate, GoDuration, GoTime, goStringMap, goStruct, type GoTemplate } from '../template/index.js'
 import { eventJSON, type AlertEvent, type AlertHandler, type HandlerOptions } from '../types.js'
 import type { HandlerContext, HandlerDefinition } from './definition.js'
 import { compact, tickStr, type Section } from './service-common.js'
 
 export interface PostConfig {
   readonly url: string
+  /** the url when it is a template */
+  readonly urlTemplate?: GoTemplate
+  /** the endpoint's alert-template: the body instead of the event JSON */
+  readonly bodyTemplate?: GoTemplate
   readonly headers: Readonly<Record<string, string>>
   readonly basicAuth?: { readonly username: string; readonly password: string }
   readonly captureResponse: boolean
@@ -85,9 +95,55 @@ function mergeHeaders(a: Record<string, string>, b: Record<string, string>): Rec
   return out
 }
 
-function refuseTemplate(url: string): string {
-  if (url.includes('{{')) throw new Error(`post: URL templates are not supported in this version (${url})`)
-  return url
+function compile(kind: string, text: string): GoTemplate {
+  try {
+    return compileGoTemplate(text, { name: kind })
+  } catch (err) {
+    throw new Error(`post: bad ${kind}: ${(err as Error).message}`)
+  }
+}
+
+function urlTemplateOf(url: string): { urlTemplate?: GoTemplate } {
+  return url.includes('{{') ? { urlTemplate: compile('url template', url) } : {}
+}
+
+function checkURL(url: string): void {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new Error(`post: invalid url ${JSON.stringify(url)}`)
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`post: url must be http or https: ${url}`)
+}
+
+function endpointBodyTemplate(ep: Section, name: string): { bodyTemplate?: GoTemplate } {
+  const inline = typeof ep['alert-template'] === 'string' ? ep['alert-template'] : ''
+  const file = typeof ep['alert-template-file'] === 'string' ? ep['alert-template-file'] : ''
+  if (inline !== '' && file !== '') throw new Error(`post: [[httppost]] endpoint ${JSON.stringify(name)}: alert-template and alert-template-file are exclusive`)
+  let text = inline
+  if (file !== '') {
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (err) {
+      throw new Error(`post: [[httppost]] endpoint ${JSON.stringify(name)}: alert-template-file: ${(err as Error).message}`)
+    }
+  }
+  return text === '' ? {} : { bodyTemplate: compile('alert template', text) }
+}
+
+/** Kapacitor's alert.Data as templates see it. */
+export function alertTemplateData(e: AlertEvent): object {
+  return goStruct({
+    ID: e.id, Message: e.message, Details: e.details, Time: new GoTime(e.time), Duration: new GoDuration(e.duration), Level: e.level,
+    Data: goStruct({
+      Series: e.data.map((r) => goStruct({
+        Name: r.name, Tags: goStringMap({ ...r.tags }), Columns: [...r.columns],
+        Values: r.values.map(([t, ...cells]) => [new GoTime(t), ...cells]),
+      }, 'models.Row')),
+    }, 'models.Result'),
+    PreviousLevel: e.previousLevel, Recoverable: e.recoverable,
+  }, 'alert.Data')
 }
 
 export function postConfig(options: HandlerOptions, ctx: HandlerContext): PostConfig {
@@ -101,9 +157,6 @@ export function postConfig(options: HandlerOptions, ctx: HandlerContext): PostCo
   // Kapacitor: a known endpoint wins; otherwise the url (an unknown endpoint with a url falls back to the url)
   const ep = endpointName === '' ? undefined : httppostEndpoints(ctx).find((s) => s['endpoint'] === endpointName)
   if (ep) {
-    if (ep['alert-template'] || ep['alert-template-file']) {
-      throw new Error(`post: [[httppost]] endpoint ${JSON.stringify(endpointName)}: alert-template is not supported in this version`)
-    }
     const url = typeof ep['url'] === 'string' ? ep['url'] : ''
     if (url === '') throw new Error(`post: [[httppost]] endpoint ${JSON.stringify(endpointName)} has no url`)
     const auth = ep['basic-auth']
@@ -114,8 +167,9 @@ export function postConfig(options: HandlerOptions, ctx: HandlerContext): PostCo
       const password = typeof a['password'] === 'string' ? a['password'] : ''
       if (username !== '' || password !== '') basicAuth = { username, password }
     }
+    if (!url.includes('{{')) checkURL(url)
     return {
-      url: refuseTemplate(url),
+      url, ...urlTemplateOf(url), ...endpointBodyTemplate(ep, endpointName),
       headers: mergeHeaders(stringMap(ep['headers'], `[[httppost]] ${endpointName} headers`), handlerHeaders),
       basicAuth, ...common,
     }
@@ -126,15 +180,8 @@ export function postConfig(options: HandlerOptions, ctx: HandlerContext): PostCo
       ? 'post: a url must be specified if an endpoint is not specified'
       : `post: no [[httppost]] endpoint ${JSON.stringify(endpointName)} and no url`)
   }
-  refuseTemplate(url)
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new Error(`post: invalid url ${JSON.stringify(url)}`)
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`post: url must be http or https: ${url}`)
-  return { url, headers: handlerHeaders, ...common }
+  if (!url.includes('{{')) checkURL(url)
+  return { url, ...urlTemplateOf(url), headers: handlerHeaders, ...common }
 }
 
 /** bytes of an error response kept with capture-response */
@@ -145,13 +192,29 @@ export class PostHandler implements AlertHandler {
   constructor(readonly config: PostConfig) {}
 
   handle(event: AlertEvent, signal: AbortSignal): Promise<void> {
-    // json.Encoder writes a newline after the value
-    return postOnce(this.config, eventJSON(event) + '\n', signal)
+    const c = this.config
+    if (!c.urlTemplate && !c.bodyTemplate) {
+      // json.Encoder writes a newline after the value
+      return postOnce(c, eventJSON(event) + '\n', signal)
+    }
+    const data = alertTemplateData(event)
+    let url = c.url
+    let body: string
+    try {
+      if (c.urlTemplate) {
+        url = c.urlTemplate.execute(data)
+        checkURL(url)
+      }
+      body = c.bodyTemplate ? c.bodyTemplate.execute(data) : eventJSON(event) + '\n'
+    } catch (err) {
+      return Promise.reject(new UndeliverableError(`post: ${(err as Error).message}`))
+    }
+    return postOnce({ ...c, url }, body, signal, c.bodyTemplate ? null : 'application/json')
   }
 }
 
 /** One POST; resolves on 2xx, rejects otherwise (status, and the body with capture-response). */
-export function postOnce(c: PostConfig, body: string, outer: AbortSignal): Promise<void> {
+export function postOnce(c: PostConfig, body: string, outer: AbortSignal, contentType: string | null = 'application/json'): Promise<void> {
   const url = new URL(c.url)
   const signal = c.timeoutMs > 0 ? AbortSignal.any([outer, AbortSignal.timeout(c.timeoutMs)]) : outer
   // Kapacitor's order: basic auth, then the headers (a header named Authorization wins), then Content-Type
@@ -159,7 +222,7 @@ export function postOnce(c: PostConfig, body: string, outer: AbortSignal): Promi
   const set = (k: string, v: string): void => { headers.set(k.toLowerCase(), [k, v]) }
   if (c.basicAuth) set('Authorization', 'Basic ' + Buffer.from(`${c.basicAuth.username}:${c.basicAuth.password}`).toString('base64'))
   for (const [k, v] of Object.entries(c.headers)) set(k, v)
-  set('Content-Type', 'application/json')
+  if (contentType) set('Content-Type', contentType)
   set('Content-Length', String(Buffer.byteLength(body)))
   const mod = url.protocol === 'https:' ? https : http
   return new Promise<void>((resolve, reject) => {

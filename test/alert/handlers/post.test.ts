@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { tmpdir } from 'node:os'
@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { postDefinition } from '../../../src/alert/handlers/post.js'
+import { UndeliverableError } from '../../../src/alert/delivery.js'
 import { createHandlerFactory, tickHandlerOptions } from '../../../src/alert/handlers/index.js'
 import { postHandler } from '../../../src/nodes/alert-handlers.js'
 import { ctxWith, handler, Recorder, signal, str, testEvent } from './service-helpers.js'
@@ -95,11 +96,12 @@ t.test('connection refused is a failed attempt', async (t) => {
 })
 
 t.test('bad options are refused when the handler is created', async (t) => {
-  const ctx = ctxWith({ httppost: [{ endpoint: 'tmpl', url: 'http://x', 'alert-template': '{{.Message}}' }] })
+  const ctx = ctxWith({ httppost: [{ endpoint: 'tmpl', url: 'http://x', 'alert-template': '{{.Message' }, { endpoint: 'both', url: 'http://x', 'alert-template': 'a', 'alert-template-file': '/b' }] })
   t.throws(() => postDefinition.create({}, ctx), /post: a url must be specified if an endpoint is not specified/)
   t.throws(() => postDefinition.create({ endpoint: 'missing' }, ctx), /no \[\[httppost\]\] endpoint "missing" and no url/)
-  t.throws(() => postDefinition.create({ endpoint: 'tmpl' }, ctx), /alert-template is not supported/)
-  t.throws(() => postDefinition.create({ url: 'http://x/{{.ID}}' }, ctx), /URL templates are not supported/)
+  t.throws(() => postDefinition.create({ endpoint: 'tmpl' }, ctx), /post: bad alert template: /)
+  t.throws(() => postDefinition.create({ endpoint: 'both' }, ctx), /alert-template and alert-template-file are exclusive/)
+  t.throws(() => postDefinition.create({ url: 'http://x/{{.ID' }, ctx), /post: bad url template: /)
   t.throws(() => postDefinition.create({ url: 'ftp://x' }, ctx), /must be http or https/)
   t.throws(() => postDefinition.create({ url: 'http://x', timeout: 'soon' }, ctx), /timeout must be a duration/)
   t.throws(() => postDefinition.create({ url: 'http://x', headers: { a: 1 } }, ctx), /headers\.a must be a string/)
@@ -151,4 +153,39 @@ t.test('a 2xx is delivered as soon as the status arrives, even if the body never
   t.teardown(() => { srv.closeAllConnections(); srv.close() })
   await postDefinition.create({ url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/` }, ctxWith({})).handle(kapacitorEvent(), signal())
   t.equal(got, EXPECTED_PAYLOAD)
+})
+
+t.test('a url template and an endpoint alert-template are executed with the alert data', async (t) => {
+  const srv = await new Recorder().start()
+  t.teardown(() => srv.stop())
+  const file = join(mkdtempSync(join(tmpdir(), 'kapacitor-tmpl-')), 'alert.tmpl')
+  writeFileSync(file, '{{.Level}} was {{.PreviousLevel}}')
+  const ctx = ctxWith({
+    httppost: [
+      { endpoint: 'inline', url: srv.url + '/{{.Level}}', headers: { 'Content-Type': 'text/plain' },
+        'alert-template': '{"text":"{{.Message}}","at":"{{.Time}}","for":"{{.Duration}}","hosts":[{{range .Data.Series}}"{{index .Tags "host"}}"{{end}}]}' },
+      { endpoint: 'file', url: srv.url + '/file', 'alert-template-file': file },
+    ],
+  })
+  await postDefinition.create({ url: srv.url + '/alerts/{{.ID}}' }, ctx).handle(kapacitorEvent(), signal())
+  await postDefinition.create({ endpoint: 'inline' }, ctx).handle(kapacitorEvent({ duration: 90_000_000_000n }), signal())
+  await postDefinition.create({ endpoint: 'file' }, ctx).handle(kapacitorEvent({ level: 'OK', previousLevel: 'CRITICAL' }), signal())
+  const [a, b, c] = srv.requests
+  t.equal(a!.url, '/alerts/kapacitor.cpu.serverA')
+  t.equal(a!.body, EXPECTED_PAYLOAD, 'a url template alone keeps the JSON body')
+  t.equal(a!.headers['content-type'], 'application/json')
+  t.equal(b!.url, '/CRITICAL')
+  t.equal(b!.body, '{"text":"kapacitor.cpu.serverA is CRITICAL","at":"1971-01-01 00:00:10 +0000 UTC","for":"1m30s","hosts":["serverA"]}')
+  t.equal(b!.headers['content-type'], 'text/plain', 'with a template only the endpoint headers set Content-Type')
+  t.equal(c!.body, 'OK was CRITICAL')
+  t.equal(c!.headers['content-type'], undefined)
+})
+
+t.test('a template failing on an event makes it undeliverable (not retried)', async (t) => {
+  const srv = await new Recorder().start()
+  t.teardown(() => srv.stop())
+  const ctx = ctxWith({ httppost: [{ endpoint: 'bad', url: srv.url, 'alert-template': '{{index .Data.Series 3}}' }] })
+  const p = postDefinition.create({ endpoint: 'bad' }, ctx).handle(kapacitorEvent(), signal())
+  await t.rejects(p, UndeliverableError)
+  t.equal(srv.requests.length, 0)
 })
