@@ -14,12 +14,12 @@
  * it undeliverable (dropped, logged), not retried. The endpoint's `row-template` belongs to
  * the httpPost node, not to this handler.
  */
+import { readFileSync } from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { HandlerInstance } from '../../nodes/define-node.js'
 import { propCalls, propDuration, propFlag, tickString } from '../../pipeline/props.js'
 import { parseGoDuration, formatGoDuration } from '../../server/config.js'
-import { readFileSync } from 'node:fs'
 import { UndeliverableError } from '../delivery.js'
 import { compileGoTemplate, GoDuration, GoTime, goStringMap, goStruct, type GoTemplate } from '../template/index.js'
 import { eventJSON, type AlertEvent, type AlertHandler, type HandlerOptions } from '../types.js'
@@ -233,9 +233,10 @@ export function postOnce(c: PostConfig, body: string, outer: AbortSignal, conten
       const status = res.statusCode ?? 0
       const fail = (detail: string): void => reject(new Error(`post: ${c.url} returned HTTP ${status}: ${detail}`))
       // the status decides: a 2xx is delivered without waiting for a body that may never end
-      if (status >= 200 && status < 300 || !c.captureResponse) {
+      const ok = status >= 200 && status < 300
+      if (ok || !c.captureResponse) {
         res.destroy()
-        if (status >= 200 && status < 300) resolve()
+        if (ok) resolve()
         else fail('use .captureResponse() to capture the HTTP response')
         return
       }
