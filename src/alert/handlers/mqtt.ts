@@ -55,7 +55,18 @@ class MqttHandler implements AlertHandler {
     try {
       const client = await Promise.race([this.connect(), aborted])
       if (!client.connected) throw new Error('not connected')
-      await Promise.race([client.publishAsync(this.topic, e.message, { qos: this.qos, retain: this.retain }), aborted])
+      // without reconnects a publish on a connection that just closed would never settle
+      let onClose: (() => void) | undefined
+      const closed = new Promise<never>((_, reject) => {
+        onClose = () => reject(new Error('connection closed'))
+        client.once('close', onClose)
+      })
+      closed.catch(() => {})
+      try {
+        await Promise.race([client.publishAsync(this.topic, e.message, { qos: this.qos, retain: this.retain }), aborted, closed])
+      } finally {
+        client.off('close', onClose!)
+      }
     } catch (err) {
       this.drop()
       const msg = (err as Error).message
