@@ -36,9 +36,12 @@ export const slackDefinition: HandlerDefinition = {
     const channel = str(o, 'channel') || str(s, 'channel')
     const username = str(o, 'username') || str(s, 'username', 'kapacitor')
     const iconEmoji = str(o, 'icon-emoji') || str(s, 'icon-emoji')
+    // [[slack]] token: Kapacitor sends it as a bearer token (Slack's API instead of a webhook)
+    const token = str(s, 'token')
+    const headers: Record<string, string> = token === '' ? {} : { Authorization: `Bearer ${token}` }
     return {
       kind: 'slack',
-      handle: (e, signal) => post('slack', url, slackBody(e, channel, username, iconEmoji), signal),
+      handle: (e, signal) => post('slack', url, slackBody(e, channel, username, iconEmoji), signal, { headers }),
     }
   },
 }

@@ -34,6 +34,11 @@ t.test('posts the payload of TestStream_AlertSlack to the webhook', async (t) =>
   const d = slackDefinition.create({}, ctx)
   await d.handle(testEvent(), signal())
   t.equal(JSON.parse(srv.requests[3]!.body).channel, '#channel')
+  t.equal(srv.requests[3]!.headers['authorization'], undefined)
+  // [[slack]] token is sent as a bearer token
+  const tk = slackDefinition.create({}, ctxWith({ slack: [{ enabled: true, url: srv.url, token: 'xoxb-1' }] }))
+  await tk.handle(testEvent(), signal())
+  t.equal(srv.requests[4]!.headers['authorization'], 'Bearer xoxb-1')
 })
 
 t.test('workspaces: the named one, else the default', async (t) => {
