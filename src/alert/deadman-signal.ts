@@ -12,19 +12,28 @@
  *   - n = the points the group emitted in the window (t − W, t], W = I + G, grace G = I/2,
  *     measured from the group's cumulative count sampled every I/10 (a point counts from
  *     the first sample after it: the window is exact to one sample step);
- *   - rate = n · I / W points per interval (0 when the window is empty: the group is silent);
- *     a group first seen less than W ago is measured over the time since the sample before
- *     its first one, so a new group does not read a falsely low rate.
+ *   - silent (rate 0) when n = 0; else rate = max(n, h) · I / W points per interval, where
+ *     h = the points of the window that ended at the group's newest point, less that point
+ *     (the rate it was sending when last heard, kept until it sends again). Without h, the
+ *     rate of a group that stops would slide down as its points leave the window, and a
+ *     threshold above 0 would fire at each tick of the slide; with it, a stop reads as the
+ *     group's rate until the window is empty, then 0 (one CRIT). A real slow-down still
+ *     shows: every new point renews h;
+ *   - a group first seen, or sending again after a window without points, less than W ago
+ *     is measured over the time since the sample before that point, so a new or resuming
+ *     group does not read a falsely low rate (which would fire a CRIT just as it recovers);
+ *     a group reported silent is reported again once it has sent for at least an interval
+ *     (at the first tick ≥ I after its first new point; then at every tick).
  * So a group whose points are never more than W − I/10 = 1.4 I apart is never seen at rate
  * 0 (60 s ± 20 % jitter for I = 60 s); a group that stops is silent (rate 0) at the first
  * tick ≥ 1.5 I after its last point's sample (about 2 I after its last point); a group that
- * sends again has a rate > 0 at the next tick.
+ * sends again is reported with its rate 1 to 2 I after its first new point.
  *
  * The alert fires on every evaluation whose level is not OK (Kapacitor's rule), so a
  * silent group is reported once and then not again until it sends (its rate would stay 0):
  * an outage is one CRIT and, when the group sends again, one OK (for any threshold ≥ 0,
- * the rate-0 evaluation is CRIT). A group whose rate stays above 0 but at or below the
- * threshold is evaluated at every tick, as in Kapacitor (add `.stateChangesOnly()`).
+ * the rate-0 evaluation is CRIT). A group that keeps sending at or below the threshold is
+ * evaluated at every tick, as in Kapacitor (add `.stateChangesOnly()`).
  *
  * The derivative must yield exactly this rate: we emit a virtual cumulative count V per
  * group, advanced by rate · (t − t_prev) / I, so (V − V_prev) / ((t − t_prev) / I) = rate.
@@ -88,8 +97,16 @@ export interface GroupSignal {
   readonly ring: Float64Array
   /** the last sampled slot */
   slot: number
-  /** the slot it was first seen at: its points arrived after the slot before */
-  readonly firstSlot: number
+  /**
+   * the slot its current episode of activity began at (first seen, or first point after a
+   * window without any): its rate is measured from the slot before, not over W
+   */
+  sinceSlot: number
+  /**
+   * the rate over the window that ended at the group's last new point, less that point
+   * (points per interval): what the group was sending when it was last heard
+   */
+  heardRate: number
   /** virtual cumulative count (see header) */
   value: number
   /** the time of the last emitted point */
@@ -100,6 +117,11 @@ export interface GroupSignal {
 
 /** One point of the signal: the group, the virtual cumulative `emitted` and the tick time. */
 export type SignalEmit = (group: Group, emitted: number, time: bigint) => void
+
+/** The window in samples: W, or the life of a younger episode (no false low rate at its start). */
+function windowOf(g: GroupSignal, slot: number): number {
+  return Math.min(WINDOW_SAMPLES, slot - g.sinceSlot + 1)
+}
 
 export class DeadmanSignal {
   private readonly stepNs: bigint
@@ -161,31 +183,45 @@ export class DeadmanSignal {
     let g = this.groups.peek(group)
     if (g === undefined) {
       // a group first seen now had 0 before: every earlier sample is 0
-      g = { group, total, ring: new Float64Array(RING), slot, firstSlot: slot, value: 0, prevTime: undefined, emits: 0, lastRate: 0 }
+      g = { group, total, ring: new Float64Array(RING), slot, sinceSlot: slot, heardRate: 0, value: 0, prevTime: undefined, emits: 0, lastRate: 0 }
       this.groups.set(group, g)
     } else {
       // missed samples (a late timer) keep the previous count
       const prev = g.ring[at(g.slot)]!
       for (let k = Math.max(g.slot + 1, slot - RING + 1); k < slot; k++) g.ring[at(k)] = prev
     }
+    const prevCount = g.ring[at(g.slot)]!
     g.ring[at(slot)] = count
     g.slot = slot
+    if (count > prevCount && slot !== g.sinceSlot && prevCount - g.ring[at(slot - WINDOW_SAMPLES)]! === 0) {
+      // the first point after a whole window without any: a new episode
+      g.sinceSlot = slot
+    }
+    if (count > prevCount) {
+      // heard from now: the points of the window ending here, less the newest
+      const n = count - g.ring[at(slot - WINDOW_SAMPLES)]! - 1
+      g.heardRate = n > 0 ? n * DEADMAN_SAMPLES_PER_INTERVAL / windowOf(g, slot) : 0
+    }
   }
 
   private report(slot: number, tick: bigint, emit: SignalEmit): void {
     const byGroup = this.watched.emittedByGroup()
     for (const g of this.groups.values()) {
       const n = g.slot === slot ? g.ring[at(slot)]! - g.ring[at(slot - WINDOW_SAMPLES)]! : 0
-      // a group younger than the window is measured over its life (no false low rate at its start)
-      const window = Math.min(WINDOW_SAMPLES, slot - g.firstSlot + 1)
-      const rate = n > 0 ? Math.round((n * DEADMAN_SAMPLES_PER_INTERVAL * RATE_GRID) / window) / RATE_GRID : 0
+      const heard = Math.max(n * DEADMAN_SAMPLES_PER_INTERVAL / windowOf(g, slot), g.heardRate)
+      const rate = n > 0 ? Math.round(heard * RATE_GRID) / RATE_GRID : 0
       const orphan = g.total && byGroup.size > 0
       if (orphan && !(g.emits >= 2 && g.lastRate === 0)) {
         // a stand-in nil group that never reported an outage just goes away
         this.groups.delete(g.group)
         continue
       }
-      if (rate === 0 && g.lastRate === 0 && g.emits >= 2) continue
+      if (g.lastRate === 0 && g.emits >= 2) {
+        // reported silent: nothing new while it stays so, and a resumed group is measured
+        // over at least an interval before it is reported (its rate over a shorter life
+        // is too rough to compare with a threshold)
+        if (rate === 0 || slot - g.sinceSlot + 1 < DEADMAN_SAMPLES_PER_INTERVAL) continue
+      }
       if (g.prevTime !== undefined) g.value += rate * (Number(tick - g.prevTime) / Number(this.intervalNs))
       g.prevTime = tick
       g.emits++

@@ -97,9 +97,6 @@ function play(r: Run, sends: ReadonlyArray<readonly [number, string]>, endMs: nu
   r.runTo(endMs)
 }
 
-/** Rates are rounded to a multiple of 2⁻²⁰. */
-const onGrid = (v: number): number => Math.round(v * 2 ** 20) / 2 ** 20
-
 const GROUPED = "stream|from().measurement('cpu').groupBy('host')"
 
 t.test('60 s ± 3 s for 2 hours: the rate a deadman(0.0, 60s) sees is never 0 (Kapacitor\'s raw count is)', async (t) => {
@@ -133,7 +130,7 @@ t.test('±5 % jitter at a 10 s interval, and a host sending 5 points per interva
   t.ok(Math.min(...fast) >= 4 && Math.max(...fast) <= 6, `5 points per interval reads ${Math.min(...fast)}..${Math.max(...fast)}`)
 })
 
-t.test('data stops: exactly one rate-0 point, about 2 intervals after the last point; data resumes: a rate > 0 at the next tick', async (t) => {
+t.test('data stops: exactly one rate-0 point, about 2 intervals after the last point; data resumes: a rate > 0 once it has sent for an interval', async (t) => {
   const sends = [
     ...jittered(11, MIN, 3_000, MIN, 30 * MIN),
     ...jittered(12, MIN, 3_000, 60 * MIN, 90 * MIN),
@@ -150,7 +147,7 @@ t.test('data stops: exactly one rate-0 point, about 2 intervals after the last p
   const firstResume = Math.min(...sends.map(([at]) => at).filter((at) => at >= 40 * MIN)) / 1000
   const back = rates.find(([at]) => at > deadAt)!
   t.ok(back[2] > 0, 'the next report has a rate')
-  t.ok(back[0] >= firstResume && back[0] <= firstResume + 60, `at the first tick after it sends again (${back[0] - firstResume} s)`)
+  t.ok(back[0] >= firstResume + 54 && back[0] <= firstResume + 126, `at the first tick an interval after it sends again (${back[0] - firstResume} s)`)
   t.same(rates.filter(([at, , v]) => at > back[0] && v <= 0 && at <= 90 * 60), [], 'no zero while it sends')
   t.equal(rates.filter(([, , v]) => v === 0).length, 2, 'and one more silent report when it stops again at the end')
 })
@@ -178,10 +175,10 @@ t.test('no data at all: the nil group (the watched node\'s total) is reported si
   t.same(r.rates, [[120, '', 0]], 'the derivative needs two ticks, then one silent report')
   r.send('cpu,host=a v=1')
   r.runTo(11 * MIN)
-  t.same(r.rates.slice(1), [[660, '', onGrid(1 / 1.5)]], 'the nil group recovers with the total rate')
+  t.same(r.rates.slice(1), [[660, '', 1]], 'the nil group recovers with the total rate (1 point in the interval since the sample before it)')
   for (let m = 11; m < 20; m++) { r.runTo(m * MIN + 1000); r.send('cpu,host=a v=1') }
   r.runTo(20 * MIN)
-  t.same(r.rates.filter(([, g]) => g === ''), [[120, '', 0], [660, '', onGrid(1 / 1.5)]], 'and then is dropped')
+  t.same(r.rates.filter(([, g]) => g === ''), [[120, '', 0], [660, '', 1]], 'and then is dropped')
   t.ok(r.rates.filter(([, g]) => g === 'a').every(([, , v]) => v > 0), 'host a has its own rate')
 })
 
