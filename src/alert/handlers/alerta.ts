@@ -9,7 +9,7 @@ import type { AlertEvent, AlertHandler, AlertLevel, HandlerOptions } from '../ty
 import type { GoTemplate } from '../template/index.js'
 import type { HandlerDefinition } from './definition.js'
 import {
-  compact, dropEvent, enabledSection, eventTemplateData, goJSONLine, handlerTemplate, post, resultOf, sortedMap, str, strList, tickStr, tickStrings, type Section,
+  compact, undeliverable, enabledSection, eventTemplateData, goJSONLine, handlerTemplate, post, resultOf, sortedMap, str, strList, tickStr, tickStrings, type Section,
 } from './service-common.js'
 
 const SEVERITY: Record<AlertLevel, string> = { OK: 'ok', INFO: 'informational', WARNING: 'warning', CRITICAL: 'critical' }
@@ -127,8 +127,7 @@ export const alertaDefinition: HandlerDefinition = {
           }
           if (r.resource === '' || r.event === '') throw new Error('Resource and Event are required to send an alert')
         } catch (err) {
-          dropEvent(ctx, 'alerta', e, err)
-          return
+          throw undeliverable('alerta', err)
         }
         await post('alerta', url, alertaBody(e, r, settings), signal, {
           ok: [201],

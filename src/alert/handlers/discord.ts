@@ -4,7 +4,7 @@
  */
 import type { AlertEvent, AlertHandler, AlertLevel, HandlerOptions } from '../types.js'
 import type { HandlerDefinition } from './definition.js'
-import { bool, compact, dropEvent, enabledEntry, eventTemplateData, goJSONLine, handlerTemplate, post, str, tickStr, type Section } from './service-common.js'
+import { bool, compact, undeliverable, enabledEntry, eventTemplateData, goJSONLine, handlerTemplate, post, str, tickStr, type Section } from './service-common.js'
 
 function color(l: AlertLevel): number {
   return l === 'CRITICAL' ? 0xf95f53 : l === 'WARNING' ? 0xf48d38 : 0x7a65f2
@@ -57,8 +57,7 @@ export const discordDefinition: HandlerDefinition = {
         try {
           embedTitle = title.execute(eventTemplateData(e))
         } catch (err) {
-          dropEvent(ctx, 'discord', e, err)
-          return
+          throw undeliverable('discord', err)
         }
         await post('discord', url, discordBody(e, settings, embedTitle), signal, { ok: [204] })
       },

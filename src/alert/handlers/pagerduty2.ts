@@ -7,7 +7,7 @@ import { propCalls } from '../../pipeline/props.js'
 import type { AlertEvent, AlertHandler, AlertLevel, HandlerOptions } from '../types.js'
 import type { HandlerDefinition } from './definition.js'
 import {
-  compact, dropEvent, enabledSection, eventTemplateData, goJSONLine, handlerTemplate, post, resultOf, str, tickStr, type Section,
+  compact, undeliverable, enabledSection, eventTemplateData, goJSONLine, handlerTemplate, post, resultOf, str, tickStr, type Section,
 } from './service-common.js'
 import type { GoTemplate } from '../template/index.js'
 
@@ -101,8 +101,7 @@ export const pagerDuty2Definition: HandlerDefinition = {
               return { href, text: l.text ? l.text.execute(td) : href }
             })
           } catch (err) {
-            dropEvent(ctx, 'pagerduty2', e, err)
-            return
+            throw undeliverable('pagerduty2', err)
           }
         }
         await post('pagerduty2', settings.url, pagerDuty2Body(e, settings, rendered), signal, {

@@ -8,7 +8,7 @@ import { propCalls, propArgs } from '../../pipeline/props.js'
 import type { AlertEvent, AlertHandler, AlertLevel, HandlerOptions } from '../types.js'
 import type { HandlerDefinition } from './definition.js'
 import {
-  compact, dropEvent, enabledSection, eventTemplateData, goJSONLine, handlerTemplate, sortedMap, str, strList, tickStr, tickStrings, type Section,
+  compact, undeliverable, enabledSection, eventTemplateData, goJSONLine, handlerTemplate, sortedMap, str, strList, tickStr, tickStrings, type Section,
 } from './service-common.js'
 
 const STATUS: Record<AlertLevel, number> = { OK: 0, INFO: 0, WARNING: 1, CRITICAL: 2 }
@@ -81,8 +81,7 @@ export const sensuDefinition: HandlerDefinition = {
           if (!VALID_NAME.test(e.id)) throw new Error(`invalid name ${JSON.stringify(e.id)} for sensu alert. Must match ${VALID_NAME.source}`)
           src = source ? source.execute(eventTemplateData(e)) : ''
         } catch (err) {
-          dropEvent(ctx, 'sensu', e, err)
-          return
+          throw undeliverable('sensu', err)
         }
         await send(addr, sensuBody(e, src === '' ? confSource : src, handlers, metadata), signal)
       },

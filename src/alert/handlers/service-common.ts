@@ -8,6 +8,7 @@ import { propValue } from '../../pipeline/props.js'
 import type { AlertEvent, HandlerOptions } from '../types.js'
 import { compileGoTemplate, GoDuration, GoTime, goStringMap, goStruct, type GoTemplate } from '../template/index.js'
 import type { HandlerContext } from './definition.js'
+import { UndeliverableError } from '../delivery.js'
 
 export type Section = Readonly<Record<string, unknown>>
 
@@ -194,8 +195,9 @@ export function eventTemplateData(e: AlertEvent): object {
 
 /**
  * An event this handler can never send (a template that fails on it, a name the service
- * rejects): Kapacitor logs it and drops it; retrying would block the handler's queue.
+ * rejects): Kapacitor logs and drops it; delivery does the same with an
+ * UndeliverableError instead of retrying it in front of the others.
  */
-export function dropEvent(ctx: HandlerContext, kind: string, e: AlertEvent, err: unknown): void {
-  ctx.logger.error({ handler: kind, id: e.id, err: (err as Error).message }, `${kind}: event dropped`)
+export function undeliverable(kind: string, err: unknown): UndeliverableError {
+  return new UndeliverableError(`${kind}: ${(err as Error).message}`)
 }

@@ -7,9 +7,8 @@ import { createTransport, type Transporter } from 'nodemailer'
 import { parseGoDuration } from '../../server/config.js'
 import type { AlertEvent, AlertHandler, HandlerOptions } from '../types.js'
 import type { HandlerDefinition } from './definition.js'
-import { bool, compact, dropEvent, enabledSection, eventTemplateData, handlerTemplate, num, str, strList, tickStrings, type Section } from './service-common.js'
+import { bool, compact, undeliverable, enabledSection, eventTemplateData, handlerTemplate, num, str, strList, tickStrings, type Section } from './service-common.js'
 import type { GoTemplate } from '../template/index.js'
-import type { HandlerContext } from './definition.js'
 import { propArgs } from '../../pipeline/props.js'
 
 function idleMs(s: Section): number {
@@ -34,7 +33,6 @@ class EmailHandler implements AlertHandler {
     private readonly toTemplates: readonly GoTemplate[],
     private readonly fallbackTo: readonly string[],
     private readonly idleTimeoutMs: number,
-    private readonly ctx: HandlerContext,
   ) {}
 
   /** the handler's recipients plus its rendered to-templates, else [smtp] to */
@@ -79,8 +77,7 @@ class EmailHandler implements AlertHandler {
       to = this.recipients(e)
       if (to.length === 0) throw new Error('not sending email, no recipients defined')
     } catch (err) {
-      dropEvent(this.ctx, 'smtp', e, err)
-      return
+      throw undeliverable('smtp', err)
     }
     if (this.idle) clearTimeout(this.idle)
     const t = this.open()
@@ -134,6 +131,6 @@ export const smtpDefinition: HandlerDefinition = {
     if (own.length === 0 && templates.length === 0 && fallback.length === 0) {
       throw new Error('smtp: no recipients (handler to or to-templates, or [smtp] to)')
     }
-    return new EmailHandler(s, from, own, templates, fallback, idleMs(s), ctx)
+    return new EmailHandler(s, from, own, templates, fallback, idleMs(s))
   },
 }

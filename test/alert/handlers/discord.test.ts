@@ -1,5 +1,5 @@
 import t from 'tap'
-import { pino } from 'pino'
+import { UndeliverableError } from '../../../src/alert/delivery.js'
 import { discordDefinition } from '../../../src/alert/handlers/discord.js'
 import { discordHandler } from '../../../src/nodes/alert-handlers.js'
 import { ctxWith, handler, Recorder, signal, str, testEvent } from './service-helpers.js'
@@ -46,14 +46,11 @@ t.test('missing or disabled [[discord]], no url, bad title template: clear error
   t.throws(() => discordDefinition.create({ 'embed-title': '{{ .Nope' }, ctxWith({ discord: [{ enabled: true, url: 'http://x' }] })), /discord: bad embed-title template/)
 })
 
-t.test('a title that fails on an event is logged and the event dropped (never retried)', async (t) => {
+t.test('a title that fails on an event makes it undeliverable (dropped by delivery, never retried)', async (t) => {
   const srv = await new Recorder().start()
   t.teardown(() => srv.stop())
   srv.status = 204
-  const logs: string[] = []
-  const logger = pino({ level: 'error' }, { write: (s: string) => { logs.push(s) } })
-  const h = discordDefinition.create({ 'embed-title': '{{ .NoSuchField }}' }, { sections: { discord: [{ enabled: true, url: srv.url }] }, logger })
-  await h.handle(testEvent(), signal())
+  const h = discordDefinition.create({ 'embed-title': '{{ .NoSuchField }}' }, ctxWith({ discord: [{ enabled: true, url: srv.url }] }))
+  await t.rejects(h.handle(testEvent(), signal()), UndeliverableError)
   t.equal(srv.requests.length, 0)
-  t.match(logs.join(''), /discord: event dropped/)
 })

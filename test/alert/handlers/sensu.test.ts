@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createServer, type AddressInfo, type Server } from 'node:net'
-import { pino } from 'pino'
+import { UndeliverableError } from '../../../src/alert/delivery.js'
 import { sensuDefinition } from '../../../src/alert/handlers/sensu.js'
 import { sensuHandler } from '../../../src/nodes/alert-handlers.js'
 import { ctxWith, flag, handler, int, signal, str, testEvent } from './service-helpers.js'
@@ -47,17 +47,17 @@ t.test('sends the check result of TestStream_AlertSensu over TCP', async (t) => 
   t.equal((c.got[2] as { status: number }).status, 0)
 })
 
-t.test('an answer other than ok fails the attempt; an id sensu rejects is logged and dropped', async (t) => {
+t.test('an answer other than ok fails the attempt; an id sensu rejects is undeliverable (dropped, not retried)', async (t) => {
   const c = await sensuClient('nope')
   t.teardown(() => new Promise<void>((r) => c.server.close(() => r())))
-  const logs: string[] = []
-  const logger = pino({ level: 'error' }, { write: (s: string) => { logs.push(s) } })
-  const ctx = { sections: { sensu: { enabled: true, addr: c.addr } }, logger }
-  const h = sensuDefinition.create({}, ctx)
-  await t.rejects(h.handle(testEvent({ id: 'ok.id' }), signal()), /sensu socket error: nope/)
-  await h.handle(testEvent({ id: 'kapacitor/cpu/serverA' }), signal())
+  const h = sensuDefinition.create({}, ctxWith({ sensu: { enabled: true, addr: c.addr } }))
+  const failed = await h.handle(testEvent({ id: 'ok.id' }), signal()).catch((e: unknown) => e)
+  t.match(failed, { message: /sensu socket error: nope/ })
+  t.not((failed as Error).name, 'UndeliverableError', 'a refused answer is retried')
+  const bad = await h.handle(testEvent({ id: 'kapacitor/cpu/serverA' }), signal()).catch((e: unknown) => e)
+  t.ok(bad instanceof UndeliverableError)
+  t.match((bad as Error).message, /sensu: invalid name "kapacitor\/cpu\/serverA"/)
   t.equal(c.got.length, 1, 'nothing sent for the invalid name')
-  t.match(logs.join(''), /invalid name/)
 })
 
 t.test('missing or disabled [sensu], bad addr or source template: clear errors', async (t) => {
