@@ -43,9 +43,20 @@ export interface AlertEvent {
  */
 export function eventJSON(e: AlertEvent): string {
   const series = e.data.length === 0 ? 'null' : `[${e.data.map(rowJSON).join(',')}]`
-  return `{"id":${JSON.stringify(e.id)},"message":${JSON.stringify(e.message)},"details":${JSON.stringify(e.details)},` +
+  return goEscape(`{"id":${JSON.stringify(e.id)},"message":${JSON.stringify(e.message)},"details":${JSON.stringify(e.details)},` +
     `"time":${JSON.stringify(formatRFC3339Nano(e.time))},"duration":${e.duration.toString()},"level":${JSON.stringify(e.level)},` +
-    `"data":{"series":${series}},"previousLevel":${JSON.stringify(e.previousLevel)},"recoverable":${e.recoverable ? 'true' : 'false'}}`
+    `"data":{"series":${series}},"previousLevel":${JSON.stringify(e.previousLevel)},"recoverable":${e.recoverable ? 'true' : 'false'}}`)
+}
+
+const GO_ESCAPES: Readonly<Record<string, string>> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' }
+
+/**
+ * Go's encoding/json escapes <, >, & and U+2028/2029 inside strings; doing the same keeps the
+ * bytes a receiver gets identical to Kapacitor's (those characters only occur inside strings
+ * in this JSON).
+ */
+function goEscape(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!)
 }
 
 /** One delivery target. `handle` makes one attempt; it must honour `signal` (delivery aborts it on timeout or close). */
