@@ -279,8 +279,9 @@ export class AlertRuntime extends BaseRuntime {
       case 2: this.stats.warns.add(); break
       default: this.stats.crits.add()
     }
-    this.ctx.services.alerts.publish(event)
-    for (const d of this.deliveries) d.enqueue(event)
+    // the node's own handlers deliver only once the topic state is durable (no duplicate after a crash)
+    const durable = this.ctx.services.alerts.publish(event)
+    for (const d of this.deliveries) d.enqueue(event, durable)
     return event
   }
 

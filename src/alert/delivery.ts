@@ -54,6 +54,8 @@ export class Delivery {
   private readonly opts: DeliveryOptions
   /** waiting events; `head` avoids O(n) shifts */
   private queue: AlertEvent[] = []
+  /** events waiting for their topic state to be durable before their first attempt */
+  private readonly ready = new WeakMap<AlertEvent, Promise<unknown>>()
   private head = 0
   private current: AlertEvent | undefined
   private abort: AbortController | undefined
@@ -88,8 +90,12 @@ export class Delivery {
     return this._phase
   }
 
-  /** Never blocks. Events are delivered in enqueue order. */
-  enqueue(event: AlertEvent): void {
+  /**
+   * Never blocks. Events are delivered in enqueue order; one with `ready` is attempted only
+   * once it settles (the topic state is durable).
+   */
+  enqueue(event: AlertEvent, ready?: Promise<unknown>): void {
+    if (ready !== undefined) this.ready.set(event, ready)
     if (this._phase === 'closed') return
     if (this.queue.length - this.head >= this.opts.capacity) {
       this.head++
@@ -167,6 +173,12 @@ export class Delivery {
       const event = this.current ?? this.next()
       if (!event) break
       this.current = event
+      const ready = this.ready.get(event)
+      if (ready !== undefined) {
+        await ready.catch(() => undefined)
+        this.ready.delete(event)
+        if (this.isClosed()) break
+      }
       const ok = await this.attempt(event)
       if (this.isClosed()) break
       if (ok === 'undeliverable') {

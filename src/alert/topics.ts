@@ -28,7 +28,8 @@ export type { HandlerSpec } from './topic-store.js'
 
 /** What a handler's events go through: a Delivery, or (tests) anything with the same two calls. */
 export interface HandlerQueue {
-  enqueue(event: AlertEvent): void
+  /** `ready` settles when the event's topic state is durable; the event is not sent before */
+  enqueue(event: AlertEvent, ready?: Promise<unknown>): void
   close(): Promise<void>
 }
 
@@ -64,10 +65,13 @@ export class HandlerSpecError extends Error {
 /** Kapacitor's ID rule for handlers. */
 const ID_RE = /^[-._\p{L}0-9]+$/u
 
+const DONE: Promise<void> = Promise.resolve()
+
 interface ActiveHandler {
   readonly spec: HandlerSpec
   readonly match: MatchFn
-  receive(event: AlertEvent): void
+  /** `durable` settles when the event's topic state is in the store */
+  receive(event: AlertEvent, durable: Promise<void>): void
   close(): Promise<void>
 }
 
@@ -89,6 +93,8 @@ export class TopicService implements AlertPublisher {
   private readonly newQueue: (handler: AlertHandler, spec: HandlerSpec) => HandlerQueue
   private dirty = new Map<string, EventWrite>()
   private flushQueued = false
+  /** the flush that will include the writes queued now */
+  private pendingFlush: Promise<void> = DONE
   private flushGen = 0
   private writes: Promise<void> = Promise.resolve()
   /** topics of the publish calls in progress (a publish handler re-publishing into its own chain is refused) */
@@ -122,11 +128,11 @@ export class TopicService implements AlertPublisher {
 
   // --- AlertPublisher -------------------------------------------------------------
 
-  publish(event: AlertEvent): void {
-    if (this.closed) return
+  publish(event: AlertEvent): Promise<void> {
+    if (this.closed) return DONE
     if (this.publishing.has(event.topic)) {
       this.logger.warn({ topic: event.topic, event: event.id }, 'publish loop: event not re-published to a topic it came through')
-      return
+      return DONE
     }
     const topic = this.topicOf(event.topic)
     const prev = topic.events.get(event.id)
@@ -134,8 +140,8 @@ export class TopicService implements AlertPublisher {
     const state: EventState = { level: event.level, message: event.message, details: event.details, time: event.time, duration: event.duration }
     topic.events.set(event.id, state)
     topic.collected++
-    this.persist({ topic: topic.id, id: event.id, state })
-    if (topic.handlers.size === 0) return
+    const durable = this.persist({ topic: topic.id, id: event.id, state })
+    if (topic.handlers.size === 0) return durable
     this.publishing.add(topic.id)
     try {
       for (const h of topic.handlers.values()) {
@@ -146,11 +152,12 @@ export class TopicService implements AlertPublisher {
           this.logger.error({ err, topic: topic.id, handler: h.spec.id, event: event.id }, 'failed to evaluate match expression')
           continue
         }
-        if (ok) h.receive(event)
+        if (ok) h.receive(event, durable)
       }
     } finally {
       this.publishing.delete(topic.id)
     }
+    return durable
   }
 
   lastState(topic: string, id: string): EventState | undefined {
@@ -297,15 +304,17 @@ export class TopicService implements AlertPublisher {
     return t
   }
 
-  private persist(w: EventWrite): void {
+  /** Queues the write; the promise settles when the flush that includes it is done (failures are logged). */
+  private persist(w: EventWrite): Promise<void> {
     this.dirty.set(w.topic + SEP + w.id, w)
     if (!this.flushQueued) this.scheduleFlush()
+    return this.pendingFlush
   }
 
   private scheduleFlush(): void {
     this.flushQueued = true
     const gen = this.flushGen
-    void this.write(async () => {
+    this.pendingFlush = this.write(async () => {
       if (gen !== this.flushGen) return // superseded: a topic delete queued a flush of its own after it
       this.flushQueued = false
       const batch = [...this.dirty.values()]
@@ -338,7 +347,7 @@ export class TopicService implements AlertPublisher {
       case 'aggregate': return this.aggregateHandler(spec, match)
       default: {
         const queue = this.newQueue(this.createHandlerOf(spec.kind, spec.options), spec)
-        return { spec, match, receive: (e) => queue.enqueue(e), close: () => queue.close() }
+        return { spec, match, receive: (e, durable) => queue.enqueue(e, durable), close: () => queue.close() }
       }
     }
   }
@@ -350,7 +359,7 @@ export class TopicService implements AlertPublisher {
     }
     return {
       spec, match,
-      receive: (e) => { for (const t of topics) this.publish({ ...e, topic: t }) },
+      receive: (e) => { for (const t of topics) void this.publish({ ...e, topic: t }) },
       close: async () => {},
     }
   }
@@ -381,7 +390,7 @@ export class TopicService implements AlertPublisher {
         if (e.duration > duration) duration = e.duration
         data.push(...e.data)
       }
-      this.publish({
+      void this.publish({
         topic: target, id, level, time, duration, data,
         message: message(events.length, interval),
         details: events.map((e) => e.message).join('\n'),

@@ -91,7 +91,12 @@ export interface EventState {
  * handlers are delivered by the node itself (through src/alert/delivery.ts).
  */
 export interface AlertPublisher {
-  publish(event: AlertEvent): void
+  /**
+   * Records the event in its topic and hands it to the topic's handlers; resolves when the
+   * new state is durable. Handlers deliver an event only after that, so an alert that was
+   * sent is never sent again after a crash (kill -9) and a restart.
+   */
+  publish(event: AlertEvent): Promise<void>
   /** the last state of `id` in `topic`, if any (after a restart: what was last sent) */
   lastState(topic: string, id: string): EventState | undefined
 }
@@ -99,13 +104,16 @@ export interface AlertPublisher {
 /** Builds a handler from its kind (`post`, `smtp`, `slack`…) and options; throws a clear error for a bad or disabled one. */
 export type HandlerFactory = (kind: string, options: HandlerOptions) => AlertHandler
 
+const DONE: Promise<void> = Promise.resolve()
+
 /** An in-memory publisher: topic state without persistence and without topic handlers (tests, replays). */
 export class MemoryAlertPublisher implements AlertPublisher {
   readonly events: AlertEvent[] = []
   private readonly states = new Map<string, EventState>()
-  publish(e: AlertEvent): void {
+  publish(e: AlertEvent): Promise<void> {
     this.events.push(e)
     this.states.set(`${e.topic}\u0000${e.id}`, { level: e.level, message: e.message, details: e.details, time: e.time, duration: e.duration })
+    return DONE
   }
   lastState(topic: string, id: string): EventState | undefined {
     return this.states.get(`${topic}\u0000${id}`)

@@ -227,7 +227,7 @@ t.test('restart with a publisher whose lastState says CRITICAL', async (t) => {
   const published: AlertEvent[] = []
   const asked: Array<[string, string]> = []
   const pub = {
-    publish: (e: AlertEvent) => { published.push(e) },
+    publish: (e: AlertEvent) => { published.push(e); return Promise.resolve() },
     lastState: (topic: string, id: string): EventState | undefined => {
       asked.push([topic, id])
       return id === 'cpu:host=a' ? { level: 'CRITICAL', message: 'm', details: '', time: 5n * SEC, duration: 0n } : undefined
