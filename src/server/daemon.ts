@@ -84,6 +84,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
   const tasks = new TaskService({
     store: new TaskStore(store.db), matcher, logger: rootLogger.child({ service: 'task_master' }), clock, deadman,
+    deleteTopic: (topic) => topics.deleteTopic(topic),
     services: newTaskServices({
       httpOut, loopback, defaultRetentionPolicy: config.defaultRetentionPolicy, alerts: topics, createHandler,
       serverInfo: { hostname: config.hostname, clusterId: store.clusterId, serverId: store.serverId },

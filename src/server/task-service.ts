@@ -57,6 +57,8 @@ export interface TaskServiceOptions {
   readonly clock: Clock
   readonly scheduler?: Scheduler
   readonly deadman?: DeadmanConfig
+  /** deletes an alert topic (a deleted task's anonymous topics `main:<task>:<alert node>` go with it) */
+  readonly deleteTopic?: (topic: string) => Promise<void>
 }
 
 export class TaskService {
@@ -261,8 +263,14 @@ export class TaskService {
   delete(id: string): Promise<void> {
     return this.serial(async () => {
       this.stop(id)
+      const t = await this.opts.store.getTask(id)
       await this.opts.store.deleteTask(id)
+      if (t && this.opts.deleteTopic) for (const topic of anonymousTopics(this.defineQuietly(t), id)) await this.opts.deleteTopic(topic)
     })
+  }
+
+  private defineQuietly(t: TaskRecord): Defined | undefined {
+    try { return this.define(t) } catch { return undefined }
   }
 
   /** Kapacitor's task object. */
@@ -386,6 +394,12 @@ export class TaskService {
       vars, dot, error, created: t.created, modified: t.modified,
     }
   }
+}
+
+/** Kapacitor's anonymous topic of each alert node without `.topic()`: `main:<task>:<node>`. */
+function anonymousTopics(d: Defined | undefined, id: string): string[] {
+  if (!d) return []
+  return d.pipeline.nodes.filter((n) => n.type === 'alert' && !(n.props.get('topic')?.length)).map((n) => `main:${id}:${n.name}`)
 }
 
 function checkId(id: string): void {

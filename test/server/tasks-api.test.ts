@@ -225,3 +225,15 @@ t.test('a streamer: from and where from the definition, design-doc script', asyn
   t.equal(bad.status, 400)
   t.match(bad.body.error, /where:/)
 })
+
+t.test('deleting a task deletes its alert nodes\' anonymous topics, not named ones', async (t) => {
+  const k = await start(t)
+  const script = `stream|from().measurement('cpu')|alert().crit(lambda: "v" > 1)
+stream|from().measurement('cpu')|alert().crit(lambda: "v" > 1).topic('shared')`
+  t.equal((await k.call('POST', '/kapacitor/v1/tasks', { id: 'al', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script, status: 'enabled' })).status, 200)
+  await k.write('cpu v=5 1')
+  const ids = async (): Promise<string[]> => ((await k.call('GET', '/kapacitor/v1/alerts/topics')).body.topics as Array<{ id: string }>).map((x) => x.id).sort()
+  t.same(await ids(), ['main:al:alert2', 'shared'])
+  t.equal((await k.call('DELETE', '/kapacitor/v1/tasks/al')).status, 204)
+  t.same(await ids(), ['shared'])
+})
