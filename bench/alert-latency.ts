@@ -28,6 +28,7 @@ import { createServer, request, Agent, type IncomingMessage, type ServerResponse
 import { performance } from 'node:perf_hooks'
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { emit, freePort, log, round, startKapacitord, type Server } from './lib/procs.js'
+import { api } from './lib/api.js'
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10)
 const RATES = (process.env.BENCH_RATES ?? '10000,50000,100000').split(',').map(Number)
@@ -111,16 +112,6 @@ interface Probe { sent: number; answered: number; received: number }
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
-
-async function api(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${url}${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
-  return text === '' ? null : JSON.parse(text)
 }
 
 const dbrps = [{ db: 'bench', rp: 'autogen' }]

@@ -24,6 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { emit, genTelegrafLines, ingestVars, interleaved, log, ratio, round, runLoadOn, startInfluxd, startKapacitord, type LoadResult, type Server } from './lib/procs.js'
+import { api } from './lib/api.js'
 
 const HOSTS = 585
 const LINES_PER_BODY = 5000
@@ -61,16 +62,6 @@ function script(t: TaskDef): string {
     |mean('${t.field}')
     |httpOut('out')
 `
-}
-
-async function api(url: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${url}${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
-  return text === '' ? null : JSON.parse(text)
 }
 
 interface TaskView { executing: boolean; error: string; stats: { 'node-stats'?: Record<string, Record<string, number>> } }
