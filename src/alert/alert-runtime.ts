@@ -29,7 +29,8 @@ import { TaskStartError } from '../pipeline/task-execution.js'
 import type { TickValue } from '../nodes/define-node.js'
 import { compileAlertTemplates, idData, renderMessageAndDetails, serverInfoData, type AlertTemplates } from './alert-data.js'
 import { Delivery } from './delivery.js'
-import { tickHandlerOptions } from './handlers/index.js'
+import { handlerByTickName, tickHandlerOptions } from './handlers/index.js'
+import type { GlobalHandler } from '../pipeline/services.js'
 import { AlertState, type StateOptions } from './state.js'
 import { LEVELS, levelRank, type AlertEvent, type AlertLevel } from './types.js'
 
@@ -62,6 +63,7 @@ export class AlertRuntime extends BaseRuntime {
   private readonly templates: AlertTemplates
   private readonly stateOpts: StateOptions
   private readonly stateChangesOnly: boolean
+  private readonly globals: ReadonlyArray<GlobalHandler>
   private readonly noRecoveries: boolean
   private readonly all: boolean
   private readonly topic: string
@@ -93,7 +95,10 @@ export class AlertRuntime extends BaseRuntime {
       ...(flap ? { flapping: [numberArg(flap[0]), numberArg(flap[1])] as const } : {}),
       stateChangesInterval: stateChangesInterval(node),
     }
-    this.stateChangesOnly = (node.props.get('stateChangesOnly')?.length ?? 0) > 0
+    // config sections with global = true add their handler to every alert that has none of that kind
+    const own = new Set(node.handlers.map((h) => handlerByTickName(h.spec.name)?.kind))
+    this.globals = ctx.services.globalHandlers.filter((g) => !own.has(g.kind))
+    this.stateChangesOnly = (node.props.get('stateChangesOnly')?.length ?? 0) > 0 || this.globals.some((g) => g.stateChangesOnly)
     this.noRecoveries = propFlag(node, 'noRecoveries')
     this.all = propFlag(node, 'all')
     this.topic = propString(node, 'topic') || `main:${ctx.task}:${node.name}`
@@ -116,9 +121,10 @@ export class AlertRuntime extends BaseRuntime {
   }
 
   private buildHandlers(node: PipelineNode): void {
-    for (const h of node.handlers) {
+    const wanted = [...node.handlers.map((h) => () => tickHandlerOptions(h)), ...this.globals.map((g) => () => ({ kind: g.kind, options: g.options }))]
+    for (const get of wanted) {
       try {
-        const { kind, options } = tickHandlerOptions(h)
+        const { kind, options } = get()
         const handler = this.ctx.services.createHandler(kind, options)
         this.deliveries.push(new Delivery(handler, this.ctx.logger.child({ handler: kind })))
       } catch (err) {

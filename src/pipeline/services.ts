@@ -14,6 +14,14 @@ export interface HttpPostEndpoint {
   /** `[[httppost]] row-template` / `alert-template` bodies are not supported yet; the JSON series is sent */
 }
 
+/** A config section with `global = true`: its handler is attached to every alert node. */
+export interface GlobalHandler {
+  readonly kind: string
+  readonly options: Readonly<Record<string, unknown>>
+  /** the section's `state-changes-only = true` forces stateChangesOnly on those alerts */
+  readonly stateChangesOnly: boolean
+}
+
 export interface TaskServices {
   /** where httpOut nodes publish what `GET /kapacitor/v1/tasks/<task>/<endpoint>` serves */
   readonly httpOut: HttpOutRegistry
@@ -27,6 +35,8 @@ export interface TaskServices {
   readonly alerts: AlertPublisher
   /** builds the alert handlers of a TICKscript (`.post()`, `.email()`…) */
   readonly createHandler: HandlerFactory
+  /** handlers the config attaches to every alert node (`global = true`), and whether they force stateChangesOnly */
+  readonly globalHandlers: ReadonlyArray<GlobalHandler>
   /** the daemon's hostname, cluster and server ids (alert templates' `.ServerInfo`) */
   readonly serverInfo: { readonly hostname: string; readonly clusterId: string; readonly serverId: string }
 }
@@ -39,6 +49,7 @@ export function newTaskServices(over: Partial<TaskServices> = {}): TaskServices 
     defaultRetentionPolicy: over.defaultRetentionPolicy ?? '',
     alerts: over.alerts ?? new MemoryAlertPublisher(),
     createHandler: over.createHandler ?? ((kind) => { throw new Error(`alert handler ${kind}: no handlers in this context`) }),
+    globalHandlers: over.globalHandlers ?? [],
     serverInfo: over.serverInfo ?? { hostname: 'localhost', clusterId: '', serverId: '' },
   }
 }

@@ -14,7 +14,7 @@ import { TaskService } from './task-service.js'
 import { deadmanConfig } from '../alert/deadman-config.js'
 import { TopicService } from '../alert/topics.js'
 import { TopicStore } from '../alert/topic-store.js'
-import { createHandlerFactory } from '../alert/handlers/index.js'
+import { createHandlerFactory, globalHandlersFromSections } from '../alert/handlers/index.js'
 import { TaskStore } from './task-store.js'
 import { IngestStats } from '../ingest/stats.js'
 import { startUdpListener, type UdpListener } from '../ingest/udp.js'
@@ -87,6 +87,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     deleteTopic: (topic) => topics.deleteTopic(topic),
     services: newTaskServices({
       httpOut, loopback, defaultRetentionPolicy: config.defaultRetentionPolicy, alerts: topics, createHandler,
+      globalHandlers: globalHandlersFromSections(config.sections),
       serverInfo: { hostname: config.hostname, clusterId: store.clusterId, serverId: store.serverId },
     }),
   })

@@ -1,6 +1,7 @@
 /** The handler registry: every handler kind, and the factory the daemon hands to tasks and topics. */
 import type { HandlerInstance } from '../../nodes/define-node.js'
 import type { AlertHandler, HandlerFactory, HandlerOptions } from '../types.js'
+import type { GlobalHandler } from '../../pipeline/services.js'
 import { CORE_HANDLERS } from './core.js'
 import type { HandlerContext, HandlerDefinition } from './definition.js'
 import { SERVICE_HANDLERS } from './services.js'
@@ -28,4 +29,30 @@ export function createHandlerFactory(ctx: HandlerContext): HandlerFactory {
     if (!def) throw new Error(`unknown alert handler kind ${JSON.stringify(kind)}`)
     return def.create(options, ctx)
   }
+}
+
+/**
+ * The handlers the config attaches to every alert (Kapacitor's `global = true` in a
+ * service's section, with `state-changes-only`): a table section gives one, an array
+ * section (`[[slack]]`) one per global entry, selected by its `workspace` (or `name`).
+ * A section must also be `enabled = true`.
+ */
+export function globalHandlersFromSections(sections: Readonly<Record<string, unknown>>): GlobalHandler[] {
+  const out: GlobalHandler[] = []
+  for (const def of SERVICE_HANDLERS) {
+    const section = sections[def.kind]
+    const entries = Array.isArray(section) ? section : section !== undefined ? [section] : []
+    for (const e of entries) {
+      if (typeof e !== 'object' || e === null) continue
+      const c = e as Record<string, unknown>
+      if (c['global'] !== true || c['enabled'] !== true) continue
+      const options: Record<string, unknown> = {}
+      if (Array.isArray(section)) {
+        if (typeof c['workspace'] === 'string') options['workspace'] = c['workspace']
+        else if (typeof c['name'] === 'string') options['name'] = c['name']
+      }
+      out.push({ kind: def.kind, options, stateChangesOnly: c['state-changes-only'] === true })
+    }
+  }
+  return out
 }
