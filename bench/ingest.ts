@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { emit, genTelegrafLines, ingestVars, interleaved, log, ratio, round, runLoadOn, startInfluxd, startKapacitord, type LoadResult, type Server } from './lib/procs.js'
+import { emit, genTelegrafLines, pointsPerCpuSecond, ingestVars, interleaved, log, ratio, round, runLoadOn, startInfluxd, startKapacitord, type LoadResult, type Server } from './lib/procs.js'
 
 const LINES_PER_BODY = 5000
 const BODIES = 20
@@ -69,12 +69,8 @@ async function main(): Promise<void> {
       baseline_runs: runs.baselineRuns.map((r) => round((r.ok * LINES_PER_BODY) / r.duration_s)),
     })
     // Points per CPU-second of the server process (all its threads): robust to other load on the machine.
-    const perCpu = (rs: LoadResult[]) => {
-      const cpu = rs.reduce((n, r) => n + (r.server_cpu_s ?? 0), 0)
-      return cpu > 0 ? rs.reduce((n, r) => n + r.ok * LINES_PER_BODY, 0) / cpu : 0
-    }
-    const oCpu = perCpu(runs.oursRuns)
-    const bCpu = perCpu(runs.baselineRuns)
+    const oCpu = pointsPerCpuSecond(runs.oursRuns, LINES_PER_BODY)
+    const bCpu = pointsPerCpuSecond(runs.baselineRuns, LINES_PER_BODY)
     emit({
       name: 'ingest-per-cpu', value: round(oCpu), unit: 'points/cpu-s', baseline: round(bCpu), ratio: ratio(oCpu, bCpu),
       cpu_s: runs.oursRuns.map((r) => r.server_cpu_s), baseline_cpu_s: runs.baselineRuns.map((r) => r.server_cpu_s),

@@ -23,7 +23,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { emit, genTelegrafLines, ingestVars, interleaved, log, ratio, round, runLoadOn, startInfluxd, startKapacitord, type LoadResult, type Server } from './lib/procs.js'
+import { emit, genTelegrafLines, pointsPerCpuSecond, ingestVars, interleaved, log, ratio, round, runLoadOn, startInfluxd, startKapacitord, type LoadResult, type Server } from './lib/procs.js'
 import { api } from './lib/api.js'
 
 const HOSTS = 585
@@ -147,12 +147,8 @@ async function main(): Promise<void> {
       points_received: after.points_received - before.points_received, task_points_collected: collected, windows_emitted: windows,
       rounds: ROUNDS, runs: runs.oursRuns.map((r) => round(pps(r))), baseline_runs: runs.baselineRuns.map((r) => round(pps(r))),
     })
-    const perCpu = (rs: LoadResult[]) => {
-      const cpu = rs.reduce((n, r) => n + (r.server_cpu_s ?? 0), 0)
-      return cpu > 0 ? rs.reduce((n, r) => n + r.ok * LINES_PER_BODY, 0) / cpu : 0
-    }
-    const oCpu = perCpu(runs.oursRuns)
-    const bCpu = perCpu(runs.baselineRuns)
+    const oCpu = pointsPerCpuSecond(runs.oursRuns, LINES_PER_BODY)
+    const bCpu = pointsPerCpuSecond(runs.baselineRuns, LINES_PER_BODY)
     emit({
       name: 'stream-e2e-per-cpu', value: round(oCpu), unit: 'points/cpu-s', baseline: round(bCpu), ratio: ratio(oCpu, bCpu),
       cpu_s: runs.oursRuns.map((r) => r.server_cpu_s), baseline_cpu_s: runs.baselineRuns.map((r) => r.server_cpu_s),

@@ -277,3 +277,9 @@ export async function interleaved(rounds: number, ours: () => Promise<LoadResult
   const best = (rs: LoadResult[]) => rs.reduce((x, y) => (okPerSecond(y) > okPerSecond(x) ? y : x))
   return { ours: best(o), baseline: best(b), oursRuns: o, baselineRuns: b }
 }
+
+/** Points per CPU-second of the server process (all its threads): robust to other load on the machine. */
+export function pointsPerCpuSecond(rs: readonly LoadResult[], linesPerBody: number): number {
+  const cpu = rs.reduce((n, r) => n + (r.server_cpu_s ?? 0), 0)
+  return cpu > 0 ? rs.reduce((n, r) => n + r.ok * linesPerBody, 0) / cpu : 0
+}

@@ -40,6 +40,9 @@ interface StreamState {
   kind: ValueKind | undefined
 }
 
+/** A batch's reducer while its points are added. */
+interface BatchAcc { reducer: Reducer | null; kind: ValueKind }
+
 export class InfluxQLRuntime extends BaseRuntime {
   private readonly method: string
   private readonly field: string
@@ -117,48 +120,43 @@ export class InfluxQLRuntime extends BaseRuntime {
 
   protected override batch(b: BatchMessage): void {
     if (this.transform) return this.batchTransform(b)
-    let reducer: Reducer | null = null
-    let kind: ValueKind = 'float'
+    const acc: BatchAcc = { reducer: null, kind: 'float' }
     let size = 0
-    for (const p of b.points) {
-      try {
-        const value = this.fieldValue(p.fields)
-        if (reducer === null) {
-          reducer = this.reducerFor(value)
-          kind = valueKind(value)
-        } else this.check(value, kind)
-        size++
-        reducer.add(value, p.time, p)
-      } catch (err) {
-        this.ctx.error(err, { group: b.group, field: this.field })
-      }
-    }
+    for (const p of b.points) if (this.feed(acc, p, b)) size++
     if (size === 0 && !this.emptyOK) return
     // no point had the field: Kapacitor assumes a float field
-    reducer ??= this.reducerFor(0)
+    const reducer = acc.reducer ?? this.reducerFor(0)
     this.emitResult(reducer.emit(), b.name, b.group, b.tags, b.tmax)
   }
 
   private batchTransform(b: BatchMessage): void {
-    let reducer: Reducer | null = null
-    let kind: ValueKind = 'float'
+    const acc: BatchAcc = { reducer: null, kind: 'float' }
     const points: BatchPoint[] = []
     for (const p of b.points) {
-      try {
-        const value = this.fieldValue(p.fields)
-        if (reducer === null) {
-          reducer = this.reducerFor(value)
-          kind = valueKind(value)
-        } else this.check(value, kind)
-        reducer.add(value, p.time, p)
-      } catch (err) {
-        this.ctx.error(err, { group: b.group, field: this.field })
-        continue
-      }
-      const r = reducer.emit()
+      if (!this.feed(acc, p, b)) continue
+      const r = acc.reducer!.emit()
       if (r.length === 1) points.push({ name: b.name, tags: b.tags, fields: { [this.as]: r[0]!.value }, time: r[0]!.time ?? p.time })
     }
     this.ctx.emit({ ...b, points })
+  }
+
+  /**
+   * Adds one batch point to the batch's reducer, made for the type of the first point that
+   * has the field; a missing field or another type is a counted error and the point is skipped.
+   */
+  private feed(acc: BatchAcc, p: BatchPoint, b: BatchMessage): boolean {
+    try {
+      const value = this.fieldValue(p.fields)
+      if (acc.reducer === null) {
+        acc.reducer = this.reducerFor(value)
+        acc.kind = valueKind(value)
+      } else this.check(value, acc.kind)
+      acc.reducer.add(value, p.time, p)
+      return true
+    } catch (err) {
+      this.ctx.error(err, { group: b.group, field: this.field })
+      return false
+    }
   }
 
   // ------------------------------------------------------------------ shared
