@@ -6,6 +6,7 @@
 import type { Point } from '../model/point.js'
 import { HttpOutRegistry } from './http-out-registry.js'
 import { MemoryAlertPublisher, type AlertPublisher, type HandlerFactory } from '../alert/types.js'
+import { NO_INFLUXDB, type InfluxDBService } from '../query/influxdb.js'
 
 export interface HttpPostEndpoint {
   readonly url: string
@@ -39,6 +40,8 @@ export interface TaskServices {
   readonly globalHandlers: ReadonlyArray<GlobalHandler>
   /** the daemon's hostname, cluster and server ids (alert templates' `.ServerInfo`) */
   readonly serverInfo: { readonly hostname: string; readonly clusterId: string; readonly serverId: string }
+  /** the `[[influxdb]]` clusters: batch queries, influxDBOut */
+  readonly influxdb: InfluxDBService
 }
 
 export function newTaskServices(over: Partial<TaskServices> = {}): TaskServices {
@@ -51,5 +54,6 @@ export function newTaskServices(over: Partial<TaskServices> = {}): TaskServices 
     createHandler: over.createHandler ?? ((kind) => { throw new Error(`alert handler ${kind}: no handlers in this context`) }),
     globalHandlers: over.globalHandlers ?? [],
     serverInfo: over.serverInfo ?? { hostname: 'localhost', clusterId: '', serverId: '' },
+    influxdb: over.influxdb ?? NO_INFLUXDB,
   }
 }

@@ -16,6 +16,7 @@ import { propFlag, propString } from './props.js'
 import { GroupStates, type NodeContext, type NodeRuntime } from './runtime.js'
 import type { TaskServices } from './services.js'
 import { realScheduler, type Cancel, type Scheduler } from './scheduler.js'
+import type { RecordedBatch } from '../record/types.js'
 
 /** One routing key of a task input: exact db and rp, measurement '' = any. */
 export interface StreamInput {
@@ -36,6 +37,22 @@ export interface TaskExecutionOptions {
   readonly services: TaskServices
   /** wall-clock timers (default: real ones) */
   readonly scheduler?: Scheduler
+  /**
+   * Batch tasks: 'scheduled' (default) runs each query node on its schedule against
+   * InfluxDB; 'external' leaves the query nodes idle, fed only through `batchInputs()`
+   * (replays of batch recordings).
+   */
+  readonly queries?: 'scheduled' | 'external'
+}
+
+/** A batch task's query node: fed by its schedule when live, by recorded batches in a replay. */
+export interface BatchInput {
+  /** the query node's name (`query1`…) */
+  readonly node: string
+  /** 0-based index among the task's query nodes, in pipeline order (a `.brpl` entry) */
+  readonly index: number
+  /** Emits a recorded batch from this query node, grouped by its groupBy dimensions. */
+  deliver(batch: RecordedBatch): void
 }
 
 export class TaskStartError extends Error {
@@ -128,6 +145,11 @@ export class TaskExecution {
       },
       nodeStats: (name) => this.cells.get(name),
     }
+  }
+
+  /** A batch task's query nodes, for replays (empty for a stream task). */
+  batchInputs(): BatchInput[] {
+    return []
   }
 
   /**

@@ -23,6 +23,12 @@ import { createHttpServer, type HttpServer, type WriteRouting } from './http.js'
 import { createLogger, type Logger } from './logger.js'
 import { openStore, type Store } from './store.js'
 import { PRODUCT_VERSION, KAPACITOR_COMPAT_VERSION } from './version.js'
+import { influxdbClustersFromSections } from '../query/influxdb-config.js'
+import { createInfluxDBService } from '../query/influxdb-service.js'
+import type { InfluxDBService } from '../query/influxdb.js'
+import { startSubscriptions, type Subscriptions } from '../query/subscriptions.js'
+import { RecordingService } from '../record/recording-service.js'
+import { ReplayService } from '../record/replay-service.js'
 
 export interface DaemonOptions {
   config: Config
@@ -48,6 +54,10 @@ export interface Daemon {
   tasks: TaskService
   /** alert topics: event states and topic handlers */
   topics: TopicService
+  recordings: RecordingService
+  replays: ReplayService
+  influxdb: InfluxDBService
+  subscriptions: Subscriptions
   httpOut: HttpOutRegistry
   config: Config
   logger: Logger
@@ -61,14 +71,26 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const logger = rootLogger.child({ service: 'kapacitord' })
   const matcher = new Matcher()
   const extra = opts.sink
-  const sink: PointSink = extra ? { write: (points) => { matcher.write(points); return extra.write(points) } } : matcher
+  // the recordings service is opened with the store; until then nothing can be written
+  let recordingSink: RecordingService | null = null
+  const sink: PointSink = {
+    write(points) {
+      matcher.write(points)
+      const recorded = recordingSink?.write(points)
+      const more = extra?.write(points)
+      if (recorded && more) return Promise.all([recorded, more]).then(() => {})
+      return recorded ?? more
+    },
+  }
   const clock = opts.clock ?? systemClock
   const startedAtMs = performance.now()
 
   if (config.ignored.length > 0) logger.debug({ keys: config.ignored }, 'config keys not used by this build (ignored)')
 
-  // [deadman]: checked before anything opens; with global = true every task gets a deadman
+  // [deadman] and [[influxdb]]: checked before anything opens; with global = true every task gets a deadman
   const deadman = deadmanConfig(config.sections['deadman'])
+  const clusters = influxdbClustersFromSections(config.sections)
+  const influxdb = createInfluxDBService(clusters, rootLogger.child({ service: 'influxdb' }))
   const store = await openStore(config.dataDir)
   const stats = new IngestStats()
   const httpOut = new HttpOutRegistry()
@@ -89,8 +111,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       httpOut, loopback, defaultRetentionPolicy: config.defaultRetentionPolicy, alerts: topics, createHandler,
       globalHandlers: globalHandlersFromSections(config.sections),
       serverInfo: { hostname: config.hostname, clusterId: store.clusterId, serverId: store.serverId },
+      influxdb,
     }),
   })
+  const services = tasks.services
+  const recordings = await RecordingService.open({
+    db: store.db, logger: rootLogger.child({ service: 'recordings' }), clock, influxdb, tasks,
+    defaultRetentionPolicy: config.defaultRetentionPolicy,
+  })
+  recordingSink = recordings
+  const replays = new ReplayService({ db: store.db, tasks, recordings, services, logger: rootLogger.child({ service: 'replay' }), clock })
+  let subscriptions: Subscriptions | null = null
   let http: HttpServer | null = null
   const udp: UdpListener[] = []
   try {
@@ -98,7 +129,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       config, logger: rootLogger, sink, stats, clock,
       clusterId: store.clusterId, serverId: store.serverId, startedAtMs,
       writeRouting: opts.writeRouting,
-      tasks, httpOut, topics,
+      tasks, httpOut, topics, recordings, replays,
+      syncSubscriptions: () => subscriptions?.sync() ?? Promise.resolve(),
     })
     await tasks.startEnabled()
     const httpAddress = await http.listen()
@@ -115,6 +147,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       }))
     }
     const udpAddresses = udp.map((l) => l.address)
+    const subs = startSubscriptions({
+      clusters, influxdb, logger: rootLogger.child({ service: 'subscriptions' }),
+      clusterId: store.clusterId, hostname: config.hostname, httpPort: httpAddress.port,
+    })
+    subscriptions = subs
     logger.info({
       http: httpAddress,
       udp: udpAddresses,
@@ -128,14 +165,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     let stopping: Promise<void> | null = null
     const httpServer = http
     return {
-      httpAddress, udpAddresses, stats, sink, store, matcher, tasks, topics, httpOut, config, logger: rootLogger,
+      httpAddress, udpAddresses, stats, sink, store, matcher, tasks, topics, recordings, replays, influxdb, subscriptions: subs,
+      httpOut, config, logger: rootLogger,
       stop() {
         stopping ??= (async () => {
           logger.info('kapacitord stopping')
           const timeoutMs = Number(config.http.shutdownTimeout / 1_000_000n)
           await httpServer.close(timeoutMs)
           await Promise.all(udp.map((l) => l.stop()))
+          await subs.stop()
+          await replays.close()
           tasks.stopAll()
+          await recordings.close()
           await topics.close()
           await store.close()
           logger.info('kapacitord stopped')
@@ -146,7 +187,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   } catch (err) {
     await http?.close(0).catch(() => {})
     await Promise.all(udp.map((l) => l.stop().catch(() => {})))
+    await subscriptions?.stop().catch(() => {})
+    await replays.close().catch(() => {})
     tasks.stopAll()
+    await recordings.close().catch(() => {})
     await topics.close().catch(() => {})
     await store.close().catch(() => {})
     throw err

@@ -35,6 +35,11 @@ import { alertRoutes } from './api/alerts.js'
 import type { TopicService } from '../alert/topics.js'
 import type { TaskService } from './task-service.js'
 import { HttpOutRegistry } from '../pipeline/http-out-registry.js'
+import type { RecordingService } from '../record/recording-service.js'
+import type { ReplayService } from '../record/replay-service.js'
+import { recordingRoutes } from './api/recordings.js'
+import { replayRoutes } from './api/replays.js'
+import { subscriptionRoutes } from './api/subscriptions.js'
 
 export type WriteRouting = 'raw' | 'fastify'
 
@@ -53,6 +58,12 @@ export interface HttpServerOptions {
   readonly httpOut?: HttpOutRegistry
   /** alert topics; without it the `/alerts/topics` routes are not served */
   readonly topics?: TopicService
+  /** recordings; without it the `/recordings` routes are not served */
+  readonly recordings?: RecordingService
+  /** replays; without it the `/replays` routes are not served and `?replay-id=` is a 404 */
+  readonly replays?: ReplayService
+  /** `POST /kapacitor/v1/subscriptions` */
+  readonly syncSubscriptions?: () => Promise<void>
 }
 
 export interface HttpServer {
@@ -221,10 +232,13 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
   })
   void app.register(writeRoutes, { handler: writeHandler })
   if (opts.tasks) {
-    void app.register(taskRoutes, { tasks: opts.tasks, httpOut: opts.httpOut ?? new HttpOutRegistry() })
+    void app.register(taskRoutes, { tasks: opts.tasks, httpOut: opts.httpOut ?? new HttpOutRegistry(), ...(opts.replays ? { replays: opts.replays } : {}) })
     void app.register(templateRoutes, { tasks: opts.tasks })
   }
   if (opts.topics) void app.register(alertRoutes, { topics: opts.topics })
+  if (opts.recordings) void app.register(recordingRoutes, { recordings: opts.recordings })
+  if (opts.replays) void app.register(replayRoutes, { replays: opts.replays })
+  if (opts.syncSubscriptions) void app.register(subscriptionRoutes, { sync: opts.syncSubscriptions })
   return app
 }
 

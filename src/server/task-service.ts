@@ -47,6 +47,8 @@ export interface TemplateInput {
 export interface ViewOptions {
   readonly dotView?: 'attributes' | 'labels'
   readonly scriptFormat?: 'formatted' | 'raw'
+  /** the execution to show instead of the live one (`?replay-id=`: the task inside a replay) */
+  readonly execution?: TaskExecution
 }
 
 export interface TaskServiceOptions {
@@ -66,6 +68,11 @@ export class TaskService {
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly opts: TaskServiceOptions) {}
+
+  /** what the daemon's tasks run with (replays copy it with their own httpOut and topics) */
+  get services(): TaskServices {
+    return this.opts.services
+  }
 
   /** Runs mutations one at a time. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -131,6 +138,24 @@ export class TaskService {
       this.opts.logger.error({ task: t.id, err: message }, 'failed to start task')
       return message
     }
+  }
+
+  /**
+   * A private execution of a stored task (replays): its own services, clock and timers,
+   * never registered with the matcher. Rejects with NotFoundError for an unknown task and
+   * with the task's start error when it cannot start.
+   */
+  async isolatedExecution(id: string, opts: { services: TaskServices; clock: Clock; scheduler?: Scheduler; queries?: 'scheduled' | 'external' }): Promise<TaskExecution> {
+    const t = await this.get(id)
+    const defined = this.define(t)
+    const problems = checkAtStart(defined.pipeline)
+    if (problems.length > 0) throw new TickScriptError(problems)
+    return new TaskExecution({
+      id: t.id, type: defined.type, dbrps: defined.dbrps, pipeline: defined.pipeline,
+      logger: this.opts.logger, clock: opts.clock, services: opts.services,
+      ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
+      ...(opts.queries ? { queries: opts.queries } : {}),
+    })
   }
 
   stopAll(): void {
@@ -275,7 +300,7 @@ export class TaskService {
 
   /** Kapacitor's task object. */
   view(t: TaskRecord, opts: ViewOptions = {}): Record<string, unknown> {
-    const e = this.executions.get(t.id)
+    const e = opts.execution ?? this.executions.get(t.id)
     let dot = ''
     if (e) dot = e.dot(opts.dotView === 'labels')
     else {

@@ -7,14 +7,24 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Dbrp, TaskType } from '../../interp/eval/pipeline-def.js'
 import type { HttpOutRegistry } from '../../pipeline/http-out-registry.js'
+import type { TaskExecution } from '../../pipeline/task-execution.js'
 import { NotFoundError } from '../errors.js'
 import type { TaskInput, TaskService, ViewOptions } from '../task-service.js'
 import type { TaskStatus, VarsJSON } from '../task-store.js'
 import { globMatch, jsonBody, listParams, viewOptions } from './listing.js'
 
+/** Running replays, for `?replay-id=`: the task's view and httpOut inside a replay. */
+export interface ReplayLookup {
+  /** the replay's own httpOut endpoints; undefined for an unknown replay */
+  httpOut(replayId: string): HttpOutRegistry | undefined
+  /** the replay's execution of `task`; undefined when that replay does not run it (any more) */
+  execution(replayId: string, task: string): TaskExecution | undefined
+}
+
 export interface TaskRoutesOptions {
   readonly tasks: TaskService
   readonly httpOut: HttpOutRegistry
+  readonly replays?: ReplayLookup
 }
 
 const dbrpSchema = { type: 'object', properties: { db: { type: 'string' }, rp: { type: 'string' } }, required: ['db', 'rp'] } as const
@@ -80,7 +90,16 @@ const listQuery = {
   },
 } as const
 
-export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, { tasks, httpOut }) => {
+export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, { tasks, httpOut, replays }) => {
+  /** `?replay-id=R`: R's registry (404 for an unknown replay); otherwise the live one */
+  function registryFor(query: unknown): HttpOutRegistry {
+    const replayId = (query as Record<string, unknown>)['replay-id']
+    if (typeof replayId !== 'string' || replayId === '') return httpOut
+    const r = replays?.httpOut(replayId)
+    if (!r) throw new NotFoundError(`unknown replay ${replayId}`)
+    return r
+  }
+
   app.get('/kapacitor/v1/tasks', { schema: { querystring: listQuery } }, async (req, reply) => {
     const q = listParams(req.query as Record<string, unknown>)
     const view: ViewOptions = viewOptions(req.query as Record<string, unknown>)
@@ -102,7 +121,13 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, { t
 
   app.get('/kapacitor/v1/tasks/:id', { schema: { querystring: viewQuery } }, async (req, reply) => {
     const { id } = req.params as { id: string }
-    return jsonBody(reply, 200, tasks.view(await tasks.get(id), viewOptions(req.query as Record<string, unknown>)))
+    const query = req.query as Record<string, unknown>
+    const replayId = typeof query['replay-id'] === 'string' ? query['replay-id'] : ''
+    const rec = await tasks.get(id)
+    if (replayId === '') return jsonBody(reply, 200, tasks.view(rec, viewOptions(query)))
+    registryFor(query)
+    const execution = replays?.execution(replayId, id)
+    return jsonBody(reply, 200, tasks.view(rec, { ...viewOptions(query), ...(execution ? { execution } : {}) }))
   })
 
   app.patch('/kapacitor/v1/tasks/:id', { schema: { body: taskBody } }, async (req, reply) => {
@@ -119,7 +144,7 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, { t
 
   app.get('/kapacitor/v1/tasks/:id/:endpoint', async (req, reply) => {
     const { id, endpoint } = req.params as { id: string; endpoint: string }
-    const src = httpOut.get(id, endpoint)
+    const src = registryFor(req.query).get(id, endpoint)
     if (!src) {
       await tasks.get(id)
       throw new NotFoundError(`unknown output ${endpoint} of task ${id}`)
