@@ -1,9 +1,204 @@
 /**
- * `[[influxdb]]` sections → cluster configs, with Kapacitor's defaults.
- * STUB (contract only): the InfluxDB helper replaces this file.
+ * `[[influxdb]]` sections → cluster configs, with Kapacitor's keys, defaults and rules
+ * (services/influxdb/config.go, server/config.go):
+ *
+ * | key | default |
+ * | --- | --- |
+ * | `enabled` | `true` |
+ * | `default` | `false` (a single enabled cluster is the default anyway) |
+ * | `name` | `"default"` (letters, digits, `.`, `-`, `_`) |
+ * | `urls` | `["http://localhost:8086"]` |
+ * | `username`, `password` | `""` (basic auth when a username is set) |
+ * | `timeout` | `"0s"` (none) |
+ * | `disable-subscriptions` | `false` |
+ * | `subscription-protocol` | `"http"` (`http`, `https`, `udp`) |
+ * | `subscriptions-sync-interval` | `"1m0s"` (0 = the default) |
+ * | `kapacitor-hostname` | `""` (= the top-level `hostname`) |
+ * | `http-port` | `0` (= the port our HTTP server listens on) |
+ * | `[influxdb.subscriptions]` | `{}` (db → rps; empty = every db/rp) |
+ * | `[influxdb.excluded-subscriptions]` | `{ _kapacitor = ["autogen"] }` |
+ *
+ * Rules: names are unique; among the enabled clusters at most one is `default = true`, and
+ * when several are enabled one must be. Kapacitor's other keys (`ssl-*`, `startup-timeout`,
+ * `udp-*`, `subscription-mode`, `token`, …) are accepted and not used.
+ *
+ * **Departure**: without any `[[influxdb]]` section there is no cluster (Kapacitor assumes
+ * one at localhost:8086 and waits up to 5 minutes for it at start).
  */
+import { ConfigError, parseGoDuration } from '../server/config.js'
 import type { InfluxDBClusterConfig } from './influxdb.js'
 
-export function influxdbClustersFromSections(_sections: Readonly<Record<string, unknown>>): InfluxDBClusterConfig[] {
-  return []
+const DEFAULT_SYNC_INTERVAL_MS = 60_000
+const NAME_PATTERN = /^[-._\p{L}0-9]+$/u
+const PROTOCOLS = ['http', 'https', 'udp'] as const
+
+/** One cluster with Kapacitor's defaults, `over` applied on top. */
+export function defaultClusterConfig(over: Partial<InfluxDBClusterConfig> = {}): InfluxDBClusterConfig {
+  return {
+    name: 'default',
+    enabled: true,
+    default: false,
+    urls: ['http://localhost:8086'],
+    username: '',
+    password: '',
+    timeoutMs: 0,
+    disableSubscriptions: false,
+    subscriptionProtocol: 'http',
+    subscriptionsSyncIntervalMs: DEFAULT_SYNC_INTERVAL_MS,
+    kapacitorHostname: '',
+    httpPort: 0,
+    subscriptions: {},
+    excludedSubscriptions: { _kapacitor: ['autogen'] },
+    ...over,
+  }
+}
+
+type Table = Record<string, unknown>
+
+function isTable(v: unknown): v is Table {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date)
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v)
+  if (Array.isArray(v)) return 'an array'
+  if (isTable(v)) return 'a table'
+  return `${typeof v} ${String(v)}`
+}
+
+/**
+ * Reads `sections['influxdb']` (an array of tables for `[[influxdb]]`; a single table
+ * is one cluster). Throws a ConfigError listing every problem with its key path
+ * (`influxdb[0].urls[1]: not an http(s) URL: "x"`).
+ */
+export function influxdbClustersFromSections(sections: Readonly<Record<string, unknown>>): InfluxDBClusterConfig[] {
+  const raw = sections['influxdb']
+  if (raw === undefined) return []
+  const problems: string[] = []
+  const items = Array.isArray(raw) ? raw : isTable(raw) ? [raw] : null
+  if (items === null) throw new ConfigError([`influxdb: must be an array of tables ([[influxdb]]), got ${describe(raw)}`])
+  const clusters: InfluxDBClusterConfig[] = []
+  items.forEach((item, i) => {
+    const at = `influxdb[${i}]`
+    if (!isTable(item)) { problems.push(`${at}: must be a table, got ${describe(item)}`); return }
+    clusters.push(readCluster(item, at, problems))
+  })
+
+  const seen = new Set<string>()
+  let defaultName: string | undefined
+  let enabled = 0
+  clusters.forEach((c, i) => {
+    if (seen.has(c.name)) problems.push(`influxdb[${i}].name: duplicate name ${JSON.stringify(c.name)} for influxdb configs`)
+    seen.add(c.name)
+    if (!c.enabled) return
+    enabled++
+    if (c.default) {
+      if (defaultName !== undefined) problems.push(`influxdb[${i}].default: more than one InfluxDB default was specified: ${c.name} ${defaultName}`)
+      else defaultName = c.name
+    }
+  })
+  if (enabled > 1 && defaultName === undefined) problems.push('influxdb: at least one of the enabled InfluxDB clusters must be marked as default')
+  if (problems.length > 0) throw new ConfigError(problems)
+  return clusters
+}
+
+function readCluster(t: Table, at: string, problems: string[]): InfluxDBClusterConfig {
+  const d = defaultClusterConfig()
+  const bad = (key: string, msg: string): void => { problems.push(`${at}.${key}: ${msg}`) }
+  const str = (key: string, def: string): string => {
+    const v = t[key]
+    if (v === undefined) return def
+    if (typeof v === 'string') return v
+    bad(key, `must be a string, got ${describe(v)}`)
+    return def
+  }
+  const bool = (key: string, def: boolean): boolean => {
+    const v = t[key]
+    if (v === undefined) return def
+    if (typeof v === 'boolean') return v
+    bad(key, `must be true or false, got ${describe(v)}`)
+    return def
+  }
+  const durationMs = (key: string, def: number): number => {
+    const v = t[key]
+    if (v === undefined) return def
+    const ns = typeof v === 'string' ? parseGoDuration(v) : null
+    if (ns === null || ns < 0n) { bad(key, `not a duration (like "10s", "1m30s", "500ms"): ${describe(v)}`); return def }
+    return Number(ns / 1_000_000n)
+  }
+
+  const name = str('name', d.name)
+  if (name === '') bad('name', 'influxdb cluster must be given a name')
+  else if (!NAME_PATTERN.test(name)) bad('name', `influxdb cluster name must contain only numbers, letters or '.', '-', and '_' characters: ${JSON.stringify(name)}`)
+
+  let urls = d.urls
+  const rawUrls = t['urls']
+  if (rawUrls !== undefined) {
+    if (!Array.isArray(rawUrls)) {
+      bad('urls', `must be an array of URLs, got ${describe(rawUrls)}`)
+    } else {
+      urls = rawUrls.map(String)
+      if (rawUrls.length === 0) bad('urls', 'must specify at least one InfluxDB URL')
+      rawUrls.forEach((u, k) => {
+        if (typeof u !== 'string' || !isHttpUrl(u)) problems.push(`${at}.urls[${k}]: not an http(s) URL: ${describe(u)}`)
+      })
+    }
+  }
+
+  const protocol = str('subscription-protocol', d.subscriptionProtocol)
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
+    bad('subscription-protocol', `invalid subscription protocol, must be one of 'udp', 'http' or 'https', got ${JSON.stringify(protocol)}`)
+  }
+
+  let httpPort = d.httpPort
+  const rawPort = t['http-port']
+  if (rawPort !== undefined) {
+    const n = typeof rawPort === 'bigint' ? Number(rawPort) : rawPort
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535) httpPort = n
+    else bad('http-port', `must be a port number 0..65535, got ${describe(rawPort)}`)
+  }
+
+  const syncMs = durationMs('subscriptions-sync-interval', d.subscriptionsSyncIntervalMs)
+  return {
+    name,
+    enabled: bool('enabled', d.enabled),
+    default: bool('default', d.default),
+    urls,
+    username: str('username', d.username),
+    password: str('password', d.password),
+    timeoutMs: durationMs('timeout', d.timeoutMs),
+    disableSubscriptions: bool('disable-subscriptions', d.disableSubscriptions),
+    subscriptionProtocol: (PROTOCOLS as readonly string[]).includes(protocol) ? (protocol as InfluxDBClusterConfig['subscriptionProtocol']) : 'http',
+    // 0 = the default, as Kapacitor's ApplyConditionalDefaults
+    subscriptionsSyncIntervalMs: syncMs === 0 ? DEFAULT_SYNC_INTERVAL_MS : syncMs,
+    kapacitorHostname: str('kapacitor-hostname', d.kapacitorHostname),
+    httpPort,
+    subscriptions: dbRps(t, 'subscriptions', d.subscriptions, at, problems),
+    excludedSubscriptions: dbRps(t, 'excluded-subscriptions', d.excludedSubscriptions, at, problems),
+  }
+}
+
+function isHttpUrl(u: string): boolean {
+  try {
+    const p = new URL(u)
+    return p.protocol === 'http:' || p.protocol === 'https:'
+  } catch {
+    return false
+  }
+}
+
+/** A `db = ["rp", …]` table. */
+function dbRps(t: Table, key: string, def: Readonly<Record<string, readonly string[]>>, at: string, problems: string[]): Record<string, string[]> {
+  const v = t[key]
+  if (v === undefined) return Object.fromEntries(Object.entries(def).map(([db, rps]) => [db, [...rps]]))
+  if (!isTable(v)) { problems.push(`${at}.${key}: must be a table of database = ["retention policy", …], got ${describe(v)}`); return {} }
+  const out: Record<string, string[]> = {}
+  for (const [db, rps] of Object.entries(v)) {
+    if (!Array.isArray(rps) || rps.some((rp) => typeof rp !== 'string')) {
+      problems.push(`${at}.${key}.${db}: must be an array of retention policy names, got ${describe(rps)}`)
+      continue
+    }
+    Object.defineProperty(out, db, { value: [...rps] as string[], enumerable: true, writable: true, configurable: true })
+  }
+  return out
 }
