@@ -39,6 +39,12 @@ export interface ApiTask {
   created?: string
   modified?: string
   'last-enabled'?: string
+  from?: string
+  where?: string
+  query?: string
+  period?: string
+  cron?: string
+  'group-by'?: string
 }
 
 export interface ApiTemplate {
@@ -76,6 +82,7 @@ export interface ApiReplay {
   error?: string
   status?: string
   progress?: number
+  stats?: unknown
 }
 
 /** What POST /tasks and PATCH /tasks/<id> accept; absent fields are left unchanged by PATCH. */
@@ -90,7 +97,15 @@ export interface TaskOptions {
   /** Streamer definitions: the implicit from()'s measurement and where expression. */
   from?: string
   where?: string
+  /** Batcher definitions: the implicit query node's query and schedule (agreement §3). */
+  query?: string
+  period?: string
+  cron?: string
+  'group-by'?: string
 }
+
+/** The fields of a task definition that a streamer or batcher adds to Kapacitor's. */
+export const DEFINITION_EXTRAS = ['from', 'where', 'query', 'period', 'cron', 'group-by'] as const
 
 export interface TemplateOptions {
   id?: string
@@ -212,6 +227,27 @@ export class KapacitorClient {
     return this.json<ApiRecording>('POST', `${BASE}/recordings/${kind}`, body)
   }
 
+  /** The design's open-ended recording of every point written: POST /recordings/stream with neither task nor stop. */
+  startRecording(id?: string): Promise<ApiRecording> {
+    return this.createRecording('stream', id !== undefined && id !== '' ? { id } : {})
+  }
+
+  /** Ends a running stream recording (POST /recordings/<id>/stop); the finished recording. */
+  stopRecording(id: string): Promise<ApiRecording> {
+    return this.json<ApiRecording>('POST', `${this.recordingPath(id)}/stop`, {})
+  }
+
+  /** The recording file as the server exports it (`.srpl` gzip or `.brpl` zip). */
+  async exportRecording(id: string): Promise<Uint8Array> {
+    const res = await this.send('GET', `${this.recordingPath(id)}/export`)
+    return new Uint8Array(await res.arrayBuffer())
+  }
+
+  /** POST /recordings/import?id=&type=&precision= with the file as the body. */
+  importRecording(file: Uint8Array, query: Record<string, string>): Promise<ApiRecording> {
+    return this.json<ApiRecording>('POST', `${BASE}/recordings/import${queryString(query)}`, file)
+  }
+
   /** `path`: the recording's link (a GET answers 202 while it runs). */
   recording(path: string): Promise<ApiRecording> {
     return this.json<ApiRecording>('GET', path)
@@ -226,8 +262,9 @@ export class KapacitorClient {
     return r.recordings ?? []
   }
 
-  createReplay(body: Record<string, unknown>): Promise<ApiReplay> {
-    return this.json<ApiReplay>('POST', `${BASE}/replays`, body)
+  /** `kind`: '' for a recording's replay, `batch` or `query` for replay-live. */
+  createReplay(body: Record<string, unknown>, kind: '' | 'batch' | 'query' = ''): Promise<ApiReplay> {
+    return this.json<ApiReplay>('POST', `${BASE}/replays${kind === '' ? '' : `/${kind}`}`, body)
   }
 
   replay(path: string): Promise<ApiReplay> {
@@ -281,10 +318,11 @@ export class KapacitorClient {
     const url = this.base + path
     const headers: Record<string, string> = {}
     if (this.auth !== undefined) headers['Authorization'] = this.auth
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    const raw = body instanceof Uint8Array
+    if (body !== undefined) headers['Content-Type'] = raw ? 'application/octet-stream' : 'application/json'
     let res: Response
     try {
-      res = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
+      res = await fetch(url, { method, headers, ...(body !== undefined ? { body: raw ? body : JSON.stringify(body) } : {}) })
     } catch (err) {
       throw new ConnectionError(`${method} ${url}: ${connectionCause(err)}`)
     }

@@ -45,6 +45,12 @@ For example:
 
 		$ kapacitor define streamer --name cpu_high --from cpu --where '"usage_idle" < 10' --script cpu.tick [--dbrp telegraf.autogen]
 
+	A batcher (a batch task whose implicit query is given on the command line; its
+	dbrps are the query's FROM "db"."rp" unless --dbrp is given):
+
+		$ kapacitor define batcher --name cpu_hourly --query 'SELECT mean("usage_idle") FROM "telegraf"."autogen"."cpu"' --period 15m --group-by 1h --script cpu.tick
+		$ kapacitor define batcher --name cpu_hourly --query '...' --cron '*/15 * * * *' --script cpu.tick
+
 Options:
 
   -dbrp        A database and retention policy pair of the form "db"."rp"; the quotes are optional. The flag can be specified multiple times.

@@ -5,9 +5,12 @@ import { DELETE_USAGE } from './delete.js'
 import { DISABLE_USAGE } from './disable.js'
 import { ENABLE_USAGE } from './enable.js'
 import { LIST_USAGE } from './list.js'
+import { PUSH_USAGE } from './push.js'
 import { RECORD_USAGE } from './record.js'
+import { START_RECORDING_USAGE, STOP_RECORDING_USAGE } from './recording-control.js'
+import { EXPORT_RECORDING_USAGE, IMPORT_RECORDING_USAGE } from './recording-files.js'
 import { RELOAD_USAGE } from './reload.js'
-import { REPLAY_USAGE } from './replay.js'
+import { REPLAY_LIVE_USAGE, REPLAY_USAGE } from './replay.js'
 import { SHOW_TEMPLATE_USAGE } from './show-template.js'
 import { SHOW_USAGE } from './show.js'
 import { STATS_USAGE } from './stats.js'
@@ -23,12 +26,18 @@ Usage: kapacitor [options] [command] [args]
 Commands:
 
 	record                Record the result of a query or a snapshot of the current stream data.
-	define                Create/update a task (or a streamer: define streamer --name ...).
+	start-recording       Start recording every point written, until stop-recording.
+	stop-recording        Stop a stream recording; prints RecordingID=<id>.
+	export-recording      Write a recording to a Kapacitor .srpl/.brpl file.
+	import-recording      Store a Kapacitor .srpl/.brpl recording file.
+	define                Create/update a task (or define streamer|batcher --name ...).
 	define-template       Create/update a template.
 	replay                Replay a recording to a task.
+	replay-live           Replay data against a task without recording it.
 	enable                Enable and start running a task with live data.
 	disable               Stop running a task.
 	reload                Reload a running task with an updated task definition.
+	push                  Publish a task definition to another Kapacitor instance and enable it there.
 	delete                Delete tasks, templates, recordings or replays.
 	list                  List information about tasks, templates, recordings or replays.
 	show                  Display detailed information about a task.
@@ -48,12 +57,18 @@ Options:
 
 export const USAGES: Readonly<Record<string, string>> = {
   record: RECORD_USAGE,
+  'start-recording': START_RECORDING_USAGE,
+  'stop-recording': STOP_RECORDING_USAGE,
+  'export-recording': EXPORT_RECORDING_USAGE,
+  'import-recording': IMPORT_RECORDING_USAGE,
   define: DEFINE_USAGE,
   'define-template': DEFINE_TEMPLATE_USAGE,
   replay: REPLAY_USAGE,
+  'replay-live': REPLAY_LIVE_USAGE,
   enable: ENABLE_USAGE,
   disable: DISABLE_USAGE,
   reload: RELOAD_USAGE,
+  push: PUSH_USAGE,
   delete: DELETE_USAGE,
   list: LIST_USAGE,
   show: SHOW_USAGE,

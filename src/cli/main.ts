@@ -13,6 +13,7 @@ import yargs from 'yargs'
 import { firstPositional, normalizeArgv } from './argv.js'
 import { DEFAULT_URL, KapacitorClient } from './client.js'
 import { UsageError, type CliContext, type Io } from './context.js'
+import { defineBatcher, type BatcherFlags } from './define-batcher.js'
 import { defineStreamer, type StreamerFlags } from './define-streamer.js'
 import { defineTemplate, type DefineTemplateFlags } from './define-template.js'
 import { defineTask, type DefineFlags } from './define.js'
@@ -21,9 +22,13 @@ import { disable } from './disable.js'
 import { enable } from './enable.js'
 import { COMMANDS, MAIN_USAGE, USAGES, helpText } from './help.js'
 import { list } from './list.js'
+import { progressBars } from './progress-bar.js'
+import { push } from './push.js'
 import { record, type RecordFlags } from './record.js'
+import { startRecording, stopRecording } from './recording-control.js'
+import { exportRecording, importRecording, type ImportFlags } from './recording-files.js'
 import { reload } from './reload.js'
-import { replay, type ReplayFlags } from './replay.js'
+import { replay, replayLive, type ReplayFlags, type ReplayLiveFlags } from './replay.js'
 import { showTemplate } from './show-template.js'
 import { show } from './show.js'
 import { stats } from './stats.js'
@@ -33,15 +38,20 @@ import { versionLine } from './version.js'
 /** Options that take a value: `-opt value` is joined so that a value may start with a dash. */
 export const VALUE_OPTIONS: ReadonlySet<string> = new Set([
   'url', 'tick', 'type', 'dbrp', 'template', 'template-id', 'vars', 'replay',
-  'name', 'from', 'where', 'script',
+  'name', 'from', 'where', 'script', 'period', 'cron', 'group-by',
   'task', 'duration', 'start', 'stop', 'past', 'query', 'cluster', 'recording-id', 'recording', 'replay-id',
+  'id', 'host', 'remote', 'precision',
 ])
 
 const STREAMER_FLAGS = ['name', 'from', 'where', 'script'] as const
+const BATCHER_FLAGS = ['name', 'query', 'period', 'cron', 'group-by', 'script'] as const
+const DESIGN_FLAGS = [...new Set<string>([...STREAMER_FLAGS, ...BATCHER_FLAGS])]
 
 export const processIo: Io = {
   out: (text) => { process.stdout.write(text) },
   err: (text) => { process.stderr.write(text) },
+  // a bar only for a person watching: scripts that read stdout get the ID alone
+  ...(process.stdout.isTTY === true ? { progress: progressBars(process.stderr) } : {}),
 }
 
 type Args = Record<string, unknown>
@@ -68,8 +78,20 @@ function requireIds(ids: string[], verb: string): string[] {
 
 async function runDefine(ctx: CliContext, a: Args): Promise<void> {
   const id = optString(a['id'])
-  const streamerFlags = STREAMER_FLAGS.filter((f) => a[f] !== undefined)
+  const streamerFlags = DESIGN_FLAGS.filter((f) => a[f] !== undefined)
+  if (id === 'batcher' && streamerFlags.length > 0) {
+    const wrong = streamerFlags.filter((f) => !(BATCHER_FLAGS as readonly string[]).includes(f))
+    if (wrong.length > 0) throw new UsageError(`${wrong.map((f) => `--${f}`).join(', ')}: not for 'define batcher'`, 'define')
+    await defineBatcher(ctx, {
+      name: optString(a['name']), query: optString(a['query']), period: optString(a['period']), cron: optString(a['cron']),
+      'group-by': optString(a['group-by']), script: optString(a['script']), tick: optString(a['tick']), dbrp: a['dbrp'],
+      'no-reload': a['no-reload'] === true,
+    } satisfies BatcherFlags)
+    return
+  }
   if (id === 'streamer' && streamerFlags.length > 0) {
+    const wrong = streamerFlags.filter((f) => !(STREAMER_FLAGS as readonly string[]).includes(f))
+    if (wrong.length > 0) throw new UsageError(`${wrong.map((f) => `--${f}`).join(', ')}: not for 'define streamer'`, 'define')
     await defineStreamer(ctx, {
       name: optString(a['name']), from: optString(a['from']), where: optString(a['where']),
       script: optString(a['script']), tick: optString(a['tick']), dbrp: a['dbrp'],
@@ -79,7 +101,7 @@ async function runDefine(ctx: CliContext, a: Args): Promise<void> {
   }
   if (id === undefined || id === '') throw new UsageError('Must provide a task ID.', 'define')
   if (streamerFlags.length > 0) {
-    throw new UsageError(`${streamerFlags.map((f) => `--${f}`).join(', ')}: only for 'define streamer --name <id> ...'`, 'define')
+    throw new UsageError(`${streamerFlags.map((f) => `--${f}`).join(', ')}: only for 'define streamer --name <id> ...' or 'define batcher --name <id> ...'`, 'define')
   }
   await defineTask(ctx, id, {
     tick: optString(a['tick']), type: optString(a['type']), dbrp: a['dbrp'],
@@ -166,6 +188,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
       from: { type: 'string' },
       where: { type: 'string' },
       script: { type: 'string' },
+      query: { type: 'string' },
+      period: { type: 'string' },
+      cron: { type: 'string' },
+      'group-by': { type: 'string' },
     }), exec(runDefine))
     .command('define-template [id]', 'Create/update a template.', (y) => y.options({
       tick: { type: 'string' },
@@ -196,14 +222,29 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
       query: { type: 'string' },
       type: { type: 'string' },
       cluster: { type: 'string' },
+      host: { type: 'string' },
       'recording-id': { type: 'string' },
       'no-wait': { type: 'boolean' },
     }), exec((ctx, a) => record(ctx, optString(a['kind']), {
       task: optString(a['task']), duration: optString(a['duration']), start: optString(a['start']), stop: optString(a['stop']),
       past: optString(a['past']), query: optString(a['query']), type: optString(a['type']), cluster: optString(a['cluster']),
-      'recording-id': optString(a['recording-id']), 'no-wait': a['no-wait'] === true,
+      host: optString(a['host']), 'recording-id': optString(a['recording-id']), 'no-wait': a['no-wait'] === true,
     } satisfies RecordFlags)))
-    .command('replay', 'Replay a recording to a task.', (y) => y.options({
+    .command('start-recording', 'Start recording every point written.', (y) => y.options({ id: { type: 'string' } }),
+      exec(async (ctx, a) => { await startRecording(ctx, optString(a['id'])) }))
+    .command('stop-recording [id]', 'Stop a stream recording.', {}, exec(async (ctx, a) => { await stopRecording(ctx, optString(a['id'])) }))
+    .command('export-recording [args..]', 'Write a recording to a file.', {}, exec((ctx, a) => exportRecording(ctx, strings(a['args']))))
+    .command('import-recording [args..]', 'Store a recording file.', (y) => y.options({
+      id: { type: 'string' },
+      type: { type: 'string' },
+      precision: { type: 'string' },
+      'no-wait': { type: 'boolean' },
+    }), exec(async (ctx, a) => {
+      await importRecording(ctx, strings(a['args']), {
+        id: optString(a['id']), type: optString(a['type']), precision: optString(a['precision']), 'no-wait': a['no-wait'] === true,
+      } satisfies ImportFlags)
+    }))
+    .command('replay [args..]', 'Replay a recording to a task.', (y) => y.options({
       task: { type: 'string' },
       recording: { type: 'string' },
       'real-clock': { type: 'boolean' },
@@ -213,7 +254,25 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
     }), exec((ctx, a) => replay(ctx, {
       task: optString(a['task']), recording: optString(a['recording']), 'real-clock': a['real-clock'] === true,
       'rec-time': a['rec-time'] === true, 'replay-id': optString(a['replay-id']), 'no-wait': a['no-wait'] === true,
-    } satisfies ReplayFlags)))
+    } satisfies ReplayFlags, {}, strings(a['args']))))
+    .command('replay-live [kind]', 'Replay the results of queries to a task.', (y) => y.options({
+      task: { type: 'string' },
+      start: { type: 'string' },
+      stop: { type: 'string' },
+      past: { type: 'string' },
+      query: { type: 'string' },
+      cluster: { type: 'string' },
+      'real-clock': { type: 'boolean' },
+      'rec-time': { type: 'boolean' },
+      'replay-id': { type: 'string' },
+      'no-wait': { type: 'boolean' },
+    }), exec((ctx, a) => replayLive(ctx, optString(a['kind']), {
+      task: optString(a['task']), start: optString(a['start']), stop: optString(a['stop']), past: optString(a['past']),
+      query: optString(a['query']), cluster: optString(a['cluster']), 'real-clock': a['real-clock'] === true,
+      'rec-time': a['rec-time'] === true, 'replay-id': optString(a['replay-id']), 'no-wait': a['no-wait'] === true,
+    } satisfies ReplayLiveFlags)))
+    .command('push [ids..]', 'Publish tasks to another Kapacitor.', (y) => y.options({ remote: { type: 'string' } }),
+      exec((ctx, a) => push(ctx, optString(a['remote']), strings(a['ids']))))
     .command('stats [category..]', 'Show stats.', {}, exec((ctx, a) => stats(ctx, strings(a['category']))))
     .command('vars', 'Print debug vars.', {}, exec((ctx) => vars(ctx)))
     .command('version', 'Print the version.', {}, () => { io.out(versionLine()) })
