@@ -1,0 +1,249 @@
+/**
+ * Subscriptions against a real influxd: a daemon configured with `[[influxdb]]` links
+ * itself, points written to influxd reach a stream task, syncs are idempotent, influxd
+ * restarted on the same data dir and port plus a new database → points flow again after
+ * one `POST /kapacitor/v1/subscriptions`; `disable-subscriptions` creates nothing.
+ *
+ * influxd is started by a helper of this file (same recipe as test/fixtures/influxd.ts)
+ * because the fixture removes its data dir on stop and cannot restart on the same port.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { defaultConfig, type Config } from '../../src/server/config.js'
+import { startDaemon, type Daemon } from '../../src/server/daemon.js'
+import { silentLogger } from '../../src/server/logger.js'
+import { ManualScheduler } from '../../src/pipeline/scheduler.js'
+import { defaultClusterConfig } from '../../src/query/influxdb-config.js'
+import { createInfluxDBClient } from '../../src/query/influxdb-client.js'
+import { createInfluxDBService } from '../../src/query/influxdb-service.js'
+import type { InfluxDBClient } from '../../src/query/influxdb.js'
+import { startSubscriptions } from '../../src/query/subscriptions.js'
+
+const logger = silentLogger()
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** An influxd on a fixed data dir and port that can be stopped and started again. */
+class RestartableInfluxd {
+  private child: ChildProcess | null = null
+  private exited: Promise<void> = Promise.resolve()
+  readonly url: string
+  readonly client: InfluxDBClient
+
+  private constructor(readonly dir: string, readonly httpPort: number, private readonly rpcPort: number) {
+    this.url = `http://127.0.0.1:${httpPort}`
+    this.client = createInfluxDBClient(defaultClusterConfig({ name: 'test', urls: [this.url], timeoutMs: 10_000 }), logger)
+  }
+
+  static async create(t: Test): Promise<RestartableInfluxd> {
+    const dir = mkdtempSync(join(tmpdir(), 'influxd-subs.'))
+    const i = new RestartableInfluxd(dir, await freePort(), await freePort())
+    t.teardown(async () => { await i.stop(); rmSync(dir, { recursive: true, force: true }) })
+    await i.start()
+    return i
+  }
+
+  async start(): Promise<void> {
+    const config = join(this.dir, 'influxdb.conf')
+    writeFileSync(config, `reporting-enabled = false
+bind-address = "127.0.0.1:${this.rpcPort}"
+[meta]
+  dir = "${this.dir}/meta"
+[data]
+  dir = "${this.dir}/data"
+  wal-dir = "${this.dir}/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[http]
+  bind-address = "127.0.0.1:${this.httpPort}"
+  log-enabled = false
+[continuous_queries]
+  enabled = false
+`)
+    const fd = openSync(join(this.dir, 'influxd.log'), 'a')
+    const child = spawn('influxd', ['-config', config], { stdio: ['ignore', fd, fd] })
+    closeSync(fd)
+    let gone = false
+    this.exited = new Promise((r) => child.once('exit', () => { gone = true; r() }))
+    this.child = child
+    const deadline = Date.now() + 20_000
+    for (;;) {
+      if (gone) throw new Error('influxd exited at start:\n' + readFileSync(join(this.dir, 'influxd.log'), 'utf8'))
+      try {
+        const r = await fetch(this.url + '/ping')
+        if (r.status === 204) return
+      } catch { /* not yet */ }
+      if (Date.now() > deadline) throw new Error('influxd did not answer /ping')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.child === null) return
+    this.child.kill('SIGTERM')
+    await this.exited
+    this.child = null
+  }
+
+  async write(line: string, db: string): Promise<void> {
+    await this.client.write(line, { db })
+  }
+
+  /** `db.rp name → destinations` of every subscription. */
+  async subscriptions(): Promise<string[]> {
+    const out: string[] = []
+    for (const s of await this.client.query('SHOW SUBSCRIPTIONS')) {
+      for (const row of s.values) out.push(`${s.name}.${String(row[0])} ${String(row[1])} ${String(row[3])}`)
+    }
+    return out.sort()
+  }
+}
+
+interface Kapacitor {
+  daemon: Daemon
+  base: string
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Polls the task's httpOut until `ok(body)` (bounded: influxd forwards asynchronously). */
+  waitFor(task: string, endpoint: string, ok: (body: any) => boolean): Promise<any> // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+async function kapacitor(t: Test, influxdb: Record<string, unknown>): Promise<Kapacitor> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kapacitord-subs-'))
+  const base = defaultConfig()
+  const config: Config = {
+    ...base, dataDir, hostname: '127.0.0.1',
+    http: { ...base.http, bindAddress: '127.0.0.1:0', logEnabled: false },
+    sections: { influxdb: [influxdb] },
+  }
+  const daemon = await startDaemon({ config, logger })
+  t.teardown(async () => { await daemon.stop(); rmSync(dataDir, { recursive: true, force: true }) })
+  const url = `http://127.0.0.1:${daemon.httpAddress.port}`
+  const call: Kapacitor['call'] = async (method, path, body) => {
+    const res = await fetch(url + path, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) })
+    const text = await res.text()
+    return { status: res.status, body: text === '' ? null : JSON.parse(text) }
+  }
+  return {
+    daemon, base: url, call,
+    async waitFor(task, endpoint, ok) {
+      const deadline = Date.now() + 15_000
+      for (;;) {
+        const r = await call('GET', `/kapacitor/v1/tasks/${task}/${endpoint}`)
+        if (ok(r.body)) return r.body
+        if (Date.now() > deadline) throw new Error(`${task}/${endpoint}: not reached in 15 s; last answer ${JSON.stringify(r.body)}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    },
+  }
+}
+
+const hasValue = (v: number) => (body: any) => // eslint-disable-line @typescript-eslint/no-explicit-any
+  Array.isArray(body?.series) && body.series.some((s: any) => s.values.some((row: any[]) => row.includes(v))) // eslint-disable-line @typescript-eslint/no-explicit-any
+
+t.test('a daemon links itself: points written to influxd reach a stream task; idempotent; influxd restarted + new database', async (t) => {
+  const influx = await RestartableInfluxd.create(t)
+  await influx.client.query('CREATE DATABASE telegraf')
+  const k = await kapacitor(t, { name: 'local', urls: [influx.url], 'subscriptions-sync-interval': '1h' })
+  const subName = `kapacitor-${k.daemon.store.clusterId}`
+  const dest = `http://127.0.0.1:${k.daemon.httpAddress.port}`
+
+  const define = async (id: string, db: string) => {
+    const r = await k.call('POST', '/kapacitor/v1/tasks', {
+      id, type: 'stream', dbrps: [{ db, rp: 'autogen' }], status: 'enabled',
+      script: "stream\n  |from().measurement('cpu')\n  |httpOut('out')\n",
+    })
+    t.equal(r.status, 200, JSON.stringify(r.body))
+  }
+  await define('cpu', 'telegraf')
+
+  // the sync at start runs in the background; a requested one runs after it
+  t.equal((await k.call('POST', '/kapacitor/v1/subscriptions')).status, 204)
+  const first = await influx.subscriptions()
+  t.same(first, [`telegraf.autogen ${subName} ["${dest}"]`])
+
+  await influx.write('cpu,host=a value=42i', 'telegraf')
+  const out = await k.waitFor('cpu', 'out', hasValue(42))
+  t.same(out.series[0].tags, { host: 'a' })
+
+  t.equal((await k.call('POST', '/kapacitor/v1/subscriptions')).status, 204)
+  t.same(await influx.subscriptions(), first, 'a second sync creates nothing new')
+
+  // influxd down: the sync fails quietly
+  await influx.stop()
+  t.equal((await k.call('POST', '/kapacitor/v1/subscriptions')).status, 204, 'influxd down: the sync answers, the failure is logged')
+
+  // back on the same data dir and port, with a new database
+  await influx.start()
+  await influx.client.query('CREATE DATABASE newdb')
+  await define('newcpu', 'newdb')
+  t.equal((await k.call('POST', '/kapacitor/v1/subscriptions')).status, 204)
+  t.same(await influx.subscriptions(), [
+    `newdb.autogen ${subName} ["${dest}"]`,
+    `telegraf.autogen ${subName} ["${dest}"]`,
+  ], 'one more subscription, the old one kept')
+  await influx.write('cpu,host=b value=7i', 'newdb')
+  await k.waitFor('newcpu', 'out', hasValue(7))
+  await influx.write('cpu,host=a value=43i', 'telegraf')
+  await k.waitFor('cpu', 'out', hasValue(43))
+})
+
+t.test('disable-subscriptions = true creates none', async (t) => {
+  const influx = await RestartableInfluxd.create(t)
+  await influx.client.query('CREATE DATABASE telegraf')
+  const k = await kapacitor(t, { name: 'local', urls: [influx.url], 'disable-subscriptions': true })
+  t.equal((await k.call('POST', '/kapacitor/v1/subscriptions')).status, 204)
+  t.same(await influx.subscriptions(), [])
+})
+
+t.test('a sync fixes what is wrong and honours subscriptions / excluded-subscriptions', async (t) => {
+  const influx = await RestartableInfluxd.create(t)
+  for (const db of ['a', 'b', '_kapacitor']) await influx.client.query(`CREATE DATABASE ${db}`)
+  await influx.client.query('CREATE RETENTION POLICY "short" ON "a" DURATION 1h REPLICATION 1')
+  await influx.client.query(`CREATE SUBSCRIPTION "kapacitor-cid" ON "a"."autogen" DESTINATIONS ANY 'http://elsewhere:9092'`)
+  await influx.client.query(`CREATE SUBSCRIPTION "kapacitor" ON "b"."autogen" DESTINATIONS ANY 'http://10.0.0.1:9092'`)
+  await influx.client.query(`CREATE SUBSCRIPTION "someone-else" ON "b"."autogen" DESTINATIONS ALL 'http://10.0.0.2:1'`)
+  const scheduler = new ManualScheduler()
+  const cluster = defaultClusterConfig({ name: 'c', urls: [influx.url], subscriptionsSyncIntervalMs: 30_000 })
+  const start = (c: typeof cluster) => startSubscriptions({
+    clusters: [c], influxdb: createInfluxDBService([c], logger), logger, clusterId: 'cid',
+    hostname: 'kapa', httpPort: 9092, scheduler,
+  })
+
+  const subs = start(cluster)
+  await subs.sync()
+  t.same(await influx.subscriptions(), [
+    'a.autogen kapacitor-cid ["http://kapa:9092"]',
+    'a.short kapacitor-cid ["http://kapa:9092"]',
+    'b.autogen kapacitor-cid ["http://kapa:9092"]',
+    'b.autogen someone-else ["http://10.0.0.2:1"]',
+  ], 'wrong destination re-created, legacy name replaced, _kapacitor.autogen excluded, others\' left alone')
+
+  // the periodic sync picks up a new database
+  await influx.client.query('CREATE DATABASE c')
+  scheduler.advance(30_000)
+  await subs.stop()
+  t.ok((await influx.subscriptions()).includes('c.autogen kapacitor-cid ["http://kapa:9092"]'), 'new database linked by the periodic sync')
+
+  // limited to [influxdb.subscriptions]: the others of ours are dropped
+  const only = start({ ...cluster, subscriptions: { a: ['short'] }, kapacitorHostname: 'kapa.example', httpPort: 1234 })
+  await only.sync()
+  await only.stop()
+  t.same(await influx.subscriptions(), [
+    'a.short kapacitor-cid ["http://kapa.example:1234"]',
+    'b.autogen someone-else ["http://10.0.0.2:1"]',
+  ])
+})
