@@ -17,6 +17,7 @@ import { GroupStates, type NodeContext, type NodeRuntime } from './runtime.js'
 import type { TaskServices } from './services.js'
 import { realScheduler, type Cancel, type Scheduler } from './scheduler.js'
 import type { RecordedBatch } from '../record/types.js'
+import { isBatchSource, type BatchSourceRuntime } from '../nodes/query-runtime.js'
 
 /** One routing key of a task input: exact db and rp, measurement '' = any. */
 export interface StreamInput {
@@ -80,10 +81,26 @@ export class TaskExecution {
     this.pipeline = opts.pipeline
     try {
       this.build()
+      if (this.type === 'batch' && (opts.queries ?? 'scheduled') === 'scheduled') this.startQueries()
     } catch (err) {
       this.stop()
       throw err
     }
+  }
+
+  /** A live batch task: every query node starts its schedule. */
+  private startQueries(): void {
+    for (const input of this.batchSources()) input.runtime.start()
+  }
+
+  /** The query nodes in pipeline (creation) order: Kapacitor's order of a batch task's collectors. */
+  private batchSources(): Array<{ node: PipelineNode; runtime: BatchSourceRuntime }> {
+    const out: Array<{ node: PipelineNode; runtime: BatchSourceRuntime }> = []
+    for (const n of this.pipeline.nodes) {
+      const runtime = this.cells.get(n.name)?.runtime
+      if (runtime && isBatchSource(runtime)) out.push({ node: n, runtime })
+    }
+    return out
   }
 
   private build(): void {
@@ -149,7 +166,14 @@ export class TaskExecution {
 
   /** A batch task's query nodes, for replays (empty for a stream task). */
   batchInputs(): BatchInput[] {
-    return []
+    if (this.type !== 'batch') return []
+    return this.batchSources().map(({ node, runtime }, index) => ({
+      node: node.name,
+      index,
+      deliver: (b: RecordedBatch): void => {
+        if (!this.stopped) runtime.deliver(b)
+      },
+    }))
   }
 
   /**
