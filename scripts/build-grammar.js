@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles grammar.peggy into an ES module (plus its .d.ts) that src/interp imports.
+// Compiles grammar.peggy (TICKscript) into an ES module (plus its .d.ts) that src/interp imports,
+// and src/query/influxql.peggy (one InfluxQL SELECT) into src/query/influxql.generated.js.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
@@ -99,3 +100,27 @@ writeFileSync(
     '',
   ].join('\n'),
 )
+
+/** The .d.ts of a generated parser whose start rules are `startRules`. */
+function declarations(startRules) {
+  return [
+    'export interface GrammarLocation { source: unknown; start: { offset: number; line: number; column: number }; end: { offset: number; line: number; column: number } }',
+    "export type Expectation = { type: 'literal'; text: string; ignoreCase: boolean } | { type: 'class'; parts: unknown[]; inverted: boolean; ignoreCase: boolean } | { type: 'any' } | { type: 'end' } | { type: 'other'; description: string }",
+    'export declare class SyntaxError extends Error { expected: Expectation[] | null; found: string | null; location: GrammarLocation }',
+    `export declare function parse(input: string, options?: { startRule?: ${startRules.map((r) => `'${r}'`).join(' | ')}; grammarSource?: unknown }): any`,
+    '',
+  ].join('\n')
+}
+
+// InfluxQL: plain peggy output (queries are short; no memo or hand-written whitespace needed).
+{
+  const influxqlSource = readFileSync(join(root, 'src/query/influxql.peggy'), 'utf8')
+  const influxqlCode = peggy.generate(influxqlSource, {
+    output: 'source',
+    format: 'es',
+    allowedStartRules: ['Query'],
+    grammarSource: 'influxql.peggy',
+  })
+  writeFileSync(join(root, 'src/query/influxql.generated.js'), influxqlCode)
+  writeFileSync(join(root, 'src/query/influxql.generated.d.ts'), declarations(['Query']))
+}
