@@ -26,6 +26,10 @@ export interface PreparedQuery {
 export function prepareBatchQuery(_text: string): PreparedQuery {
   throw new Error('batch queries are not available yet')
 }
+/** One batch per result series (src/query/result-batches.ts), for the runtime and batch ranges. */
+export function seriesToBatchesOf(s: readonly QuerySeries[], o: { source: number; stop: bigint; groupedByTime: boolean }): RecordedBatch[] {
+  return seriesToBatches(s, o)
+}
 function seriesToBatches(_s: readonly QuerySeries[], _o: { source: number; stop: bigint; groupedByTime: boolean }): RecordedBatch[] {
   throw new Error('batch queries are not available yet')
 }
