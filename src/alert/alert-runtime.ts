@@ -13,15 +13,17 @@
  * stateChangesOnly does not repeat an already-sent CRITICAL and a cleared condition gives
  * exactly one OK.
  *
- * Partial: `.category()` is carried on the events; `.inhibit()` is accepted but inhibits
- * nothing yet (it needs the topic store to know other alerts' states).
+ * Inhibition (src/alert/inhibitors.ts): with `.inhibit(category, tags…)` each group
+ * registers an inhibitor, active while the group's level is not OK; an event of a node with
+ * `.category(category)` whose tags match an active one is counted (`alerts_inhibited`)
+ * and neither published nor handed to a handler. It still passes downstream.
  */
 import type { PipelineNode } from '../interp/eval/pipeline-def.js'
 import type { CompiledLambda } from '../interp/lambda/compile.js'
 import type { LambdaState } from '../interp/lambda/state.js'
 import type { Group } from '../model/group.js'
 import type { Fields, Tags } from '../model/point.js'
-import type { BatchMessage, BatchPoint, PointMessage } from '../pipeline/messages.js'
+import type { BatchMessage, BatchPoint, DeleteGroupMessage, PointMessage } from '../pipeline/messages.js'
 import { lambdaOf, propFlag, propInt, propString, propValue } from '../pipeline/props.js'
 import { batchRow, pointRow, type Row } from '../pipeline/result-json.js'
 import { BaseRuntime, type Counter, type GroupStates, type NodeContext } from '../pipeline/runtime.js'
@@ -30,6 +32,7 @@ import type { TickValue } from '../nodes/define-node.js'
 import { compileAlertTemplates, idData, renderMessageAndDetails, serverInfoData, type AlertTemplates } from './alert-data.js'
 import { Delivery } from './delivery.js'
 import { handlerByTickName, tickHandlerOptions } from './handlers/index.js'
+import { inhibitorFor, type Inhibitor } from './inhibitors.js'
 import type { GlobalHandler } from '../pipeline/services.js'
 import { AlertState, type StateOptions } from './state.js'
 import { LEVELS, levelRank, type AlertEvent, type AlertLevel } from './types.js'
@@ -46,6 +49,14 @@ interface GroupState {
   idName: string
   idTags: Tags | undefined
   id: string
+  /** this group's `.inhibit()` inhibitors */
+  readonly inhibitors: readonly Inhibitor[]
+}
+
+/** One `.inhibit(category, equalTags…)` call. */
+interface InhibitSpec {
+  readonly category: string
+  readonly equalTags: readonly string[]
 }
 
 interface Augment {
@@ -68,6 +79,9 @@ export class AlertRuntime extends BaseRuntime {
   private readonly all: boolean
   private readonly topic: string
   private readonly category: string | undefined
+  private readonly inhibits: readonly InhibitSpec[]
+  /** the inhibitors registered per group id (kept apart from the group states, which a delete-group clears first) */
+  private readonly inhibitors = new Map<string, Inhibitor[]>()
   private readonly augment: Augment
   private readonly augments: boolean
   private readonly server: ReturnType<typeof serverInfoData>
@@ -104,6 +118,10 @@ export class AlertRuntime extends BaseRuntime {
     this.topic = propString(node, 'topic') || `main:${ctx.task}:${node.name}`
     const category = propString(node, 'category')
     this.category = category === '' ? undefined : category
+    this.inhibits = (node.props.get('inhibit') ?? []).map((c) => {
+      const [cat, ...tags] = c.args.map((a) => (a.type === 'string' ? a.value : ''))
+      return { category: cat ?? '', equalTags: tags }
+    })
     this.augment = {
       levelTag: propString(node, 'levelTag'), idTag: propString(node, 'idTag'),
       levelField: propString(node, 'levelField'), idField: propString(node, 'idField'),
@@ -136,6 +154,24 @@ export class AlertRuntime extends BaseRuntime {
 
   stop(): void {
     this.closeDeliveries()
+    const registry = this.ctx.services.alerts.inhibitors
+    for (const list of this.inhibitors.values()) for (const i of list) registry?.remove(i)
+    this.inhibitors.clear()
+  }
+
+  protected override deleteGroup(msg: DeleteGroupMessage, parent: number): void {
+    const list = this.inhibitors.get(msg.group.id)
+    if (list) {
+      for (const i of list) this.ctx.services.alerts.inhibitors?.remove(i)
+      this.inhibitors.delete(msg.group.id)
+    }
+    super.deleteGroup(msg, parent)
+  }
+
+  /** Records the level determined at `t`; the group's inhibitors are active while it is not OK. */
+  private record(g: GroupState, t: bigint, level: number): void {
+    g.state.add(t, level)
+    for (const i of g.inhibitors) i.active = level !== OK
   }
 
   private closeDeliveries(): void {
@@ -147,8 +183,8 @@ export class AlertRuntime extends BaseRuntime {
   protected override point(p: PointMessage): void {
     const g = this.group(p.group, p.name, p.tags, p.time)
     const l = this.determineLevel(g, p, g.state.level)
+    this.record(g, p.time, l)
     const s = g.state
-    s.add(p.time, l)
     if ((this.stateOpts.flapping && s.flapping) || (this.stateChangesOnly && !s.changed && !s.expired)) return
     if (l === OK && !s.changed) return
     s.triggered(p.time)
@@ -174,8 +210,8 @@ export class AlertRuntime extends BaseRuntime {
     }
     const l = this.all ? lowest : highest
     const t = this.all || l === OK ? b.tmax : highestPoint!.time
+    this.record(g, t, l)
     const s = g.state
-    s.add(t, l)
     // a batch recovery fires even while flapping (Kapacitor's batch condition)
     const fires = (s.changed && l === OK) ||
       (l !== OK && !((this.stateOpts.flapping && s.flapping) || (this.stateChangesOnly && !s.changed && !s.expired)))
@@ -199,10 +235,11 @@ export class AlertRuntime extends BaseRuntime {
         levelStates: this.levels.map((lm) => lm?.newState({ clock: this.ctx.clock })),
         resetStates: this.resets.map((lm) => lm?.newState({ clock: this.ctx.clock })),
         idName: name, idTags: tags, id,
+        inhibitors: this.groupInhibitors(group, tags),
       }
       const restored = this.ctx.services.alerts.lastState(this.topic, id)
       if (restored && restored.level !== 'OK') {
-        g.state.add(time, levelRank(restored.level))
+        this.record(g, time, levelRank(restored.level))
         g.state.triggered(restored.time)
         // the episode started `duration` before the last event sent
         g.state.firstTriggered = restored.time - restored.duration
@@ -214,6 +251,18 @@ export class AlertRuntime extends BaseRuntime {
       g.idTags = tags
     }
     return g
+  }
+
+  /** Registers the group's inhibitors (from the tags of its first message, as Kapacitor). */
+  private groupInhibitors(group: Group, tags: Tags): Inhibitor[] {
+    const registry = this.ctx.services.alerts.inhibitors
+    if (this.inhibits.length === 0 || registry === undefined) return []
+    const old = this.inhibitors.get(group.id)
+    if (old) for (const i of old) registry.remove(i)
+    const list = this.inhibits.map((s) => inhibitorFor(s.category, s.equalTags, tags))
+    for (const i of list) registry.add(i)
+    this.inhibitors.set(group.id, list)
+    return list
   }
 
   private renderId(name: string, group: Group, tags: Tags): string {
@@ -284,6 +333,10 @@ export class AlertRuntime extends BaseRuntime {
       case 1: this.stats.infos.add(); break
       case 2: this.stats.warns.add(); break
       default: this.stats.crits.add()
+    }
+    if (this.category !== undefined && this.ctx.services.alerts.inhibitors?.isInhibited(this.category, tags)) {
+      this.stats.inhibited.add()
+      return event
     }
     // the node's own handlers deliver only once the topic state is durable (no duplicate after a crash)
     const durable = this.ctx.services.alerts.publish(event)

@@ -20,6 +20,7 @@ import { realScheduler, type Cancel, type Scheduler } from '../pipeline/schedule
 import { TickScriptError } from '../interp/errors.js'
 import type { Row } from '../pipeline/result-json.js'
 import { Delivery, type DeliveryOptions } from './delivery.js'
+import { InhibitorRegistry } from './inhibitors.js'
 import { compileMatch, type MatchFn } from './match.js'
 import type { HandlerSpec, TopicStore, EventWrite } from './topic-store.js'
 import { LEVELS, levelRank, type AlertEvent, type AlertHandler, type AlertLevel, type AlertPublisher, type EventState, type HandlerFactory } from './types.js'
@@ -85,6 +86,8 @@ interface Topic {
 const SEP = '\u0000'
 
 export class TopicService implements AlertPublisher {
+  /** daemon-wide: an alert node of one task inhibits the events of another's */
+  readonly inhibitors = new InhibitorRegistry()
   private readonly topicsById = new Map<string, Topic>()
   private readonly store: TopicStore
   private readonly createHandlerOf: HandlerFactory

@@ -7,6 +7,7 @@
  */
 import { formatRFC3339Nano } from '../model/rfc3339.js'
 import { rowJSON, type Row } from '../pipeline/result-json.js'
+import { InhibitorRegistry } from './inhibitors.js'
 
 export type AlertLevel = 'OK' | 'INFO' | 'WARNING' | 'CRITICAL'
 
@@ -99,6 +100,11 @@ export interface AlertPublisher {
   publish(event: AlertEvent): Promise<void>
   /** the last state of `id` in `topic`, if any (after a restart: what was last sent) */
   lastState(topic: string, id: string): EventState | undefined
+  /**
+   * The daemon-wide inhibitors (`.inhibit()` / `.category()`), shared by every task that
+   * publishes here; without one, nothing is inhibited.
+   */
+  readonly inhibitors?: InhibitorRegistry
 }
 
 /** Builds a handler from its kind (`post`, `smtp`, `slack`…) and options; throws a clear error for a bad or disabled one. */
@@ -109,6 +115,7 @@ const DONE: Promise<void> = Promise.resolve()
 /** An in-memory publisher: topic state without persistence and without topic handlers (tests, replays). */
 export class MemoryAlertPublisher implements AlertPublisher {
   readonly events: AlertEvent[] = []
+  readonly inhibitors = new InhibitorRegistry()
   private readonly states = new Map<string, EventState>()
   publish(e: AlertEvent): Promise<void> {
     this.events.push(e)
