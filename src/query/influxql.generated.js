@@ -404,118 +404,112 @@ function peg$parse(input, options) {
   function peg$f23() {
     error('subqueries are not supported in a batch query (FROM (SELECT …))')
   }
-  function peg$f24(p) {    return p  }
-  function peg$f25(prefix, last) {
-    const m = { kind: 'Measurement', loc: loc() }
-    if (prefix.length === 2) {
-      if (prefix[0] !== '') m.database = prefix[0]
-      if (prefix[1] !== '') m.retentionPolicy = prefix[1]
-    } else if (prefix.length === 1 && prefix[0] !== '') {
-      m.retentionPolicy = prefix[0]
-    }
-    if (last.kind === 'Regex') m.regex = last
-    else m.name = last.name
+  function peg$f24(db, rp, last) {
+    const m = { kind: 'Measurement', database: db.name, ...last, loc: loc() }
+    if (rp !== null) m.retentionPolicy = rp.name
     return m
   }
-  function peg$f26(i) {    return i.name  }
-  function peg$f27() {    return ''  }
-  function peg$f28(head, d) {    return d  }
-  function peg$f29(head, tail) {    return [head, ...tail]  }
-  function peg$f30(arg) {
+  function peg$f25(rp, last) {    return { kind: 'Measurement', retentionPolicy: rp.name, ...last, loc: loc() }  }
+  function peg$f26(last) {    return { kind: 'Measurement', ...last, loc: loc() }  }
+  function peg$f27(r) {    return { regex: r }  }
+  function peg$f28(i) {    return { name: i.name }  }
+  function peg$f29(head, d) {    return d  }
+  function peg$f30(head, tail) {    return [head, ...tail]  }
+  function peg$f31(arg) {
     return { kind: 'Fill', ...arg, loc: loc() }
   }
-  function peg$f31(o) {    return { option: o.toLowerCase() }  }
-  function peg$f32(n) {    return { option: 'number', value: n.value }  }
-  function peg$f33(n) {    return { value: -n.value }  }
-  function peg$f34(n) {    return { value: n.value }  }
-  function peg$f35(head, s) {    return s  }
-  function peg$f36(head, tail) {    return [head, ...tail]  }
-  function peg$f37(name, d) {    return d  }
-  function peg$f38(name, dir) {
+  function peg$f32(o) {    return { option: o.toLowerCase() }  }
+  function peg$f33(n) {    return { option: 'number', value: n.value }  }
+  function peg$f34(n) {    return { value: -n.value }  }
+  function peg$f35(n) {    return { value: n.value }  }
+  function peg$f36(head, s) {    return s  }
+  function peg$f37(head, tail) {    return [head, ...tail]  }
+  function peg$f38(name, d) {    return d  }
+  function peg$f39(name, dir) {
     if (name.name.toLowerCase() !== 'time') error('only ORDER BY time is supported')
     return { kind: 'SortField', name: name.name, ascending: dir !== 'DESC', loc: loc() }
   }
-  function peg$f39(d) {    return { kind: 'SortField', ascending: d !== 'DESC', loc: loc() }  }
-  function peg$f40() {    return 'ASC'  }
-  function peg$f41() {    return 'DESC'  }
-  function peg$f42(s) {    return s.value  }
-  function peg$f43(digits) {
+  function peg$f40(d) {    return { kind: 'SortField', ascending: d !== 'DESC', loc: loc() }  }
+  function peg$f41() {    return 'ASC'  }
+  function peg$f42() {    return 'DESC'  }
+  function peg$f43(s) {    return s.value  }
+  function peg$f44(digits) {
     const v = BigInt(digits)
     if (v > INT64_MAX) error(`integer ${digits} out of range`)
     return v
   }
-  function peg$f44(head, right) {    return { op: 'OR', right }  }
-  function peg$f45(head, tail) {    return fold(head, tail)  }
-  function peg$f46(head, right) {    return { op: 'AND', right }  }
-  function peg$f47(head, tail) {    return fold(head, tail)  }
-  function peg$f48(head, op, right) {    return { op, right }  }
-  function peg$f49(head, tail) {    return fold(head, tail)  }
-  function peg$f50() {    return '=~'  }
-  function peg$f51() {    return '!~'  }
-  function peg$f52() {    return '!='  }
-  function peg$f53() {    return '<>'  }
-  function peg$f54() {    return '<='  }
-  function peg$f55() {    return '>='  }
-  function peg$f56() {    return '='  }
-  function peg$f57() {    return '<'  }
-  function peg$f58() {    return '>'  }
-  function peg$f59(head, op, right) {    return { op, right }  }
-  function peg$f60(head, tail) {    return fold(head, tail)  }
-  function peg$f61(head, op, right) {    return { op, right }  }
-  function peg$f62(head, tail) {    return fold(head, tail)  }
-  function peg$f63() {    return '*'  }
-  function peg$f64() {    return '/'  }
-  function peg$f65() {    return '%'  }
-  function peg$f66() {    return '&'  }
-  function peg$f67(d) {    return { ...d, ns: -d.ns, loc: loc() }  }
-  function peg$f68(n) {    return { ...n, value: -n.value, loc: loc() }  }
+  function peg$f45(head, right) {    return { op: 'OR', right }  }
+  function peg$f46(head, tail) {    return fold(head, tail)  }
+  function peg$f47(head, right) {    return { op: 'AND', right }  }
+  function peg$f48(head, tail) {    return fold(head, tail)  }
+  function peg$f49(head, op, right) {    return { op, right }  }
+  function peg$f50(head, tail) {    return fold(head, tail)  }
+  function peg$f51() {    return '=~'  }
+  function peg$f52() {    return '!~'  }
+  function peg$f53() {    return '!='  }
+  function peg$f54() {    return '<>'  }
+  function peg$f55() {    return '<='  }
+  function peg$f56() {    return '>='  }
+  function peg$f57() {    return '='  }
+  function peg$f58() {    return '<'  }
+  function peg$f59() {    return '>'  }
+  function peg$f60(head, op, right) {    return { op, right }  }
+  function peg$f61(head, tail) {    return fold(head, tail)  }
+  function peg$f62(head, op, right) {    return { op, right }  }
+  function peg$f63(head, tail) {    return fold(head, tail)  }
+  function peg$f64() {    return '*'  }
+  function peg$f65() {    return '/'  }
+  function peg$f66() {    return '%'  }
+  function peg$f67() {    return '&'  }
+  function peg$f68(d) {    return { ...d, ns: -d.ns, loc: loc() }  }
   function peg$f69(n) {    return { ...n, value: -n.value, loc: loc() }  }
-  function peg$f70(operand) {    return { kind: 'Unary', op: '-', operand, loc: loc() }  }
-  function peg$f71() {    error('InfluxQL has no NOT operator (negate the comparison instead: != or !~)')  }
-  function peg$f72(expr) {    return { kind: 'Paren', expr, loc: loc() }  }
-  function peg$f73(name, args) {
+  function peg$f70(n) {    return { ...n, value: -n.value, loc: loc() }  }
+  function peg$f71(operand) {    return { kind: 'Unary', op: '-', operand, loc: loc() }  }
+  function peg$f72() {    error('InfluxQL has no NOT operator (negate the comparison instead: != or !~)')  }
+  function peg$f73(expr) {    return { kind: 'Paren', expr, loc: loc() }  }
+  function peg$f74(name, args) {
     return { kind: 'Call', name, args: args ?? [], loc: loc() }
   }
-  function peg$f74(head, a) {    return a  }
-  function peg$f75(head, tail) {    return [head, ...tail]  }
-  function peg$f76(name) {    return { kind: 'Distinct', name: name.name, loc: loc() }  }
-  function peg$f77(head, i) {    return i.name  }
-  function peg$f78(head, tail, t) {    return t  }
-  function peg$f79(head, tail, type) {
+  function peg$f75(head, a) {    return a  }
+  function peg$f76(head, tail) {    return [head, ...tail]  }
+  function peg$f77(name) {    return { kind: 'Distinct', name: name.name, loc: loc() }  }
+  function peg$f78(head, i) {    return i.name  }
+  function peg$f79(head, tail, t) {    return t  }
+  function peg$f80(head, tail, type) {
     const name = [head.name, ...tail].join('.')
     return type === null ? { kind: 'VarRef', name, loc: loc() } : { kind: 'VarRef', name, type, loc: loc() }
   }
-  function peg$f80(t) {    return t.toLowerCase()  }
-  function peg$f81(w) {    return !KEYWORDS.has(w.toLowerCase())  }
-  function peg$f82(w) {    return { kind: 'Ident', name: w, loc: loc() }  }
-  function peg$f83() {    return '\\'  }
-  function peg$f84(chars) {
+  function peg$f81(t) {    return t.toLowerCase()  }
+  function peg$f82(w) {    return !KEYWORDS.has(w.toLowerCase())  }
+  function peg$f83(w) {    return { kind: 'Ident', name: w, loc: loc() }  }
+  function peg$f84() {    return '\\'  }
+  function peg$f85(chars) {
     return { kind: 'Ident', name: chars.join(''), quoted: true, loc: loc() }
   }
-  function peg$f85() {    error('unterminated quoted identifier')  }
-  function peg$f86(c) {    return c === 'n' ? '\n' : c  }
-  function peg$f87(w) {    const l = w.toLowerCase(); return l === 'distinct' || !KEYWORDS.has(l)  }
-  function peg$f88(w) {    return w  }
-  function peg$f89(digits, unit) {
+  function peg$f86() {    error('unterminated quoted identifier')  }
+  function peg$f87(c) {    return c === 'n' ? '\n' : c  }
+  function peg$f88(w) {    const l = w.toLowerCase(); return l === 'distinct' || !KEYWORDS.has(l)  }
+  function peg$f89(w) {    return w  }
+  function peg$f90(digits, unit) {
     const ns = BigInt(digits) * DURATION_UNITS[unit]
     if (ns > INT64_MAX) error(`duration ${digits}${unit} out of range`)
     return { kind: 'Duration', ns, loc: loc() }
   }
-  function peg$f90(text) {    return { kind: 'Number', value: Number(text), loc: loc() }  }
-  function peg$f91(digits) {
+  function peg$f91(text) {    return { kind: 'Number', value: Number(text), loc: loc() }  }
+  function peg$f92(digits) {
     const v = BigInt(digits)
     if (v > INT64_MAX) error(`integer ${digits} out of range`)
     return { kind: 'Integer', value: v, loc: loc() }
   }
-  function peg$f92(chars) {    return { kind: 'String', value: chars.join(''), loc: loc() }  }
-  function peg$f93() {    error('unterminated string')  }
-  function peg$f94(c) {    return c === 'n' ? '\n' : c  }
-  function peg$f95(c) {    error(`bad escape \\${c} in a string (only \\\\, \\', \\" and \\n are allowed)`)  }
-  function peg$f96() {    return { kind: 'Boolean', value: true, loc: loc() }  }
-  function peg$f97() {    return { kind: 'Boolean', value: false, loc: loc() }  }
-  function peg$f98() {    return '/'  }
-  function peg$f99(c) {    return '\\' + c  }
-  function peg$f100(chars) {
+  function peg$f93(chars) {    return { kind: 'String', value: chars.join(''), loc: loc() }  }
+  function peg$f94() {    error('unterminated string')  }
+  function peg$f95(c) {    return c === 'n' ? '\n' : c  }
+  function peg$f96(c) {    error(`bad escape \\${c} in a string (only \\\\, \\', \\" and \\n are allowed)`)  }
+  function peg$f97() {    return { kind: 'Boolean', value: true, loc: loc() }  }
+  function peg$f98() {    return { kind: 'Boolean', value: false, loc: loc() }  }
+  function peg$f99() {    return '/'  }
+  function peg$f100(c) {    return '\\' + c  }
+  function peg$f101(chars) {
     return { kind: 'Regex', source: chars.join(''), loc: loc() }
   }
   let peg$currPos = options.peg$currPos | 0;
@@ -1312,93 +1306,110 @@ function peg$parse(input, options) {
   }
 
   function peg$parseMeasurement() {
-    let s0, s1, s2, s3, s4, s5, s6;
+    let s0, s1, s2, s3, s4, s5;
 
     s0 = peg$currPos;
-    s1 = [];
-    s2 = peg$currPos;
-    s3 = peg$parseMeasurementPart();
-    if (s3 !== peg$FAILED) {
-      s4 = peg$parse_();
+    s1 = peg$parseIdent();
+    if (s1 !== peg$FAILED) {
       if (input.charCodeAt(peg$currPos) === 46) {
-        s5 = peg$c7;
+        s2 = peg$c7;
         peg$currPos++;
       } else {
-        s5 = peg$FAILED;
+        s2 = peg$FAILED;
         if (peg$silentFails === 0) { peg$fail(peg$e7); }
       }
-      if (s5 !== peg$FAILED) {
-        s6 = peg$parse_();
-        peg$savedPos = s2;
-        s2 = peg$f24(s3);
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s2;
-      s2 = peg$FAILED;
-    }
-    while (s2 !== peg$FAILED) {
-      s1.push(s2);
-      if (s1.length >= 2) {
-        s2 = peg$FAILED;
-      } else {
-        s2 = peg$currPos;
-        s3 = peg$parseMeasurementPart();
-        if (s3 !== peg$FAILED) {
-          s4 = peg$parse_();
-          if (input.charCodeAt(peg$currPos) === 46) {
-            s5 = peg$c7;
-            peg$currPos++;
-          } else {
-            s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e7); }
-          }
+      if (s2 !== peg$FAILED) {
+        s3 = peg$parseIdent();
+        if (s3 === peg$FAILED) {
+          s3 = null;
+        }
+        if (input.charCodeAt(peg$currPos) === 46) {
+          s4 = peg$c7;
+          peg$currPos++;
+        } else {
+          s4 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e7); }
+        }
+        if (s4 !== peg$FAILED) {
+          s5 = peg$parseMeasurementLast();
           if (s5 !== peg$FAILED) {
-            s6 = peg$parse_();
-            peg$savedPos = s2;
-            s2 = peg$f24(s3);
+            peg$savedPos = s0;
+            s0 = peg$f24(s1, s3, s5);
           } else {
-            peg$currPos = s2;
-            s2 = peg$FAILED;
+            peg$currPos = s0;
+            s0 = peg$FAILED;
           }
         } else {
-          peg$currPos = s2;
-          s2 = peg$FAILED;
+          peg$currPos = s0;
+          s0 = peg$FAILED;
         }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
       }
-    }
-    s2 = peg$parseRegexLit();
-    if (s2 === peg$FAILED) {
-      s2 = peg$parseIdent();
-    }
-    if (s2 !== peg$FAILED) {
-      peg$savedPos = s0;
-      s0 = peg$f25(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = peg$parseIdent();
+      if (s1 !== peg$FAILED) {
+        if (input.charCodeAt(peg$currPos) === 46) {
+          s2 = peg$c7;
+          peg$currPos++;
+        } else {
+          s2 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e7); }
+        }
+        if (s2 !== peg$FAILED) {
+          s3 = peg$parseMeasurementLast();
+          if (s3 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f25(s1, s3);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+      if (s0 === peg$FAILED) {
+        s0 = peg$currPos;
+        s1 = peg$parseMeasurementLast();
+        if (s1 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s1 = peg$f26(s1);
+        }
+        s0 = s1;
+      }
     }
 
     return s0;
   }
 
-  function peg$parseMeasurementPart() {
+  function peg$parseMeasurementLast() {
     let s0, s1;
 
     s0 = peg$currPos;
-    s1 = peg$parseIdent();
+    s1 = peg$parseRegexLit();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f26(s1);
+      s1 = peg$f27(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
-      s1 = '';
-      peg$savedPos = s0;
-      s1 = peg$f27();
+      s1 = peg$parseIdent();
+      if (s1 !== peg$FAILED) {
+        peg$savedPos = s0;
+        s1 = peg$f28(s1);
+      }
       s0 = s1;
     }
 
@@ -1432,7 +1443,7 @@ function peg$parse(input, options) {
             s11 = peg$parseDimension();
             if (s11 !== peg$FAILED) {
               peg$savedPos = s7;
-              s7 = peg$f28(s5, s11);
+              s7 = peg$f29(s5, s11);
             } else {
               peg$currPos = s7;
               s7 = peg$FAILED;
@@ -1457,7 +1468,7 @@ function peg$parse(input, options) {
               s11 = peg$parseDimension();
               if (s11 !== peg$FAILED) {
                 peg$savedPos = s7;
-                s7 = peg$f28(s5, s11);
+                s7 = peg$f29(s5, s11);
               } else {
                 peg$currPos = s7;
                 s7 = peg$FAILED;
@@ -1468,7 +1479,7 @@ function peg$parse(input, options) {
             }
           }
           peg$savedPos = s0;
-          s0 = peg$f29(s5, s6);
+          s0 = peg$f30(s5, s6);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1524,7 +1535,7 @@ function peg$parse(input, options) {
           }
           if (s7 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f30(s5);
+            s0 = peg$f31(s5);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -1602,7 +1613,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f31(s1);
+        s0 = peg$f32(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1616,7 +1627,7 @@ function peg$parse(input, options) {
       s1 = peg$parseSignedNumber();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f32(s1);
+        s1 = peg$f33(s1);
       }
       s0 = s1;
     }
@@ -1643,7 +1654,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f33(s3);
+        s0 = peg$f34(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1660,7 +1671,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f34(s1);
+        s1 = peg$f35(s1);
       }
       s0 = s1;
     }
@@ -1732,7 +1743,7 @@ function peg$parse(input, options) {
             s11 = peg$parseSortField();
             if (s11 !== peg$FAILED) {
               peg$savedPos = s7;
-              s7 = peg$f35(s5, s11);
+              s7 = peg$f36(s5, s11);
             } else {
               peg$currPos = s7;
               s7 = peg$FAILED;
@@ -1757,7 +1768,7 @@ function peg$parse(input, options) {
               s11 = peg$parseSortField();
               if (s11 !== peg$FAILED) {
                 peg$savedPos = s7;
-                s7 = peg$f35(s5, s11);
+                s7 = peg$f36(s5, s11);
               } else {
                 peg$currPos = s7;
                 s7 = peg$FAILED;
@@ -1768,7 +1779,7 @@ function peg$parse(input, options) {
             }
           }
           peg$savedPos = s0;
-          s0 = peg$f36(s5, s6);
+          s0 = peg$f37(s5, s6);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1797,7 +1808,7 @@ function peg$parse(input, options) {
       s4 = peg$parseDirection();
       if (s4 !== peg$FAILED) {
         peg$savedPos = s2;
-        s2 = peg$f37(s1, s4);
+        s2 = peg$f38(s1, s4);
       } else {
         peg$currPos = s2;
         s2 = peg$FAILED;
@@ -1806,7 +1817,7 @@ function peg$parse(input, options) {
         s2 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f38(s1, s2);
+      s0 = peg$f39(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1816,7 +1827,7 @@ function peg$parse(input, options) {
       s1 = peg$parseDirection();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f39(s1);
+        s1 = peg$f40(s1);
       }
       s0 = s1;
     }
@@ -1836,7 +1847,7 @@ function peg$parse(input, options) {
     s1 = peg$parseKwAsc();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f40();
+      s1 = peg$f41();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1844,7 +1855,7 @@ function peg$parse(input, options) {
       s1 = peg$parseKwDesc();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f41();
+        s1 = peg$f42();
       }
       s0 = s1;
     }
@@ -1897,7 +1908,7 @@ function peg$parse(input, options) {
             }
             if (s8 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f42(s6);
+              s0 = peg$f43(s6);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1968,7 +1979,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f43(s1);
+        s0 = peg$f44(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2001,7 +2012,7 @@ function peg$parse(input, options) {
         s7 = peg$parseAndExpr();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f44(s1, s7);
+          s3 = peg$f45(s1, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2020,7 +2031,7 @@ function peg$parse(input, options) {
           s7 = peg$parseAndExpr();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f44(s1, s7);
+            s3 = peg$f45(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2031,7 +2042,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f45(s1, s2);
+      s0 = peg$f46(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2055,7 +2066,7 @@ function peg$parse(input, options) {
         s7 = peg$parseCmpExpr();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f46(s1, s7);
+          s3 = peg$f47(s1, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2074,7 +2085,7 @@ function peg$parse(input, options) {
           s7 = peg$parseCmpExpr();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f46(s1, s7);
+            s3 = peg$f47(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2085,7 +2096,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f47(s1, s2);
+      s0 = peg$f48(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2109,7 +2120,7 @@ function peg$parse(input, options) {
         s7 = peg$parseCmpOperand();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f48(s1, s5, s7);
+          s3 = peg$f49(s1, s5, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2128,7 +2139,7 @@ function peg$parse(input, options) {
           s7 = peg$parseCmpOperand();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f48(s1, s5, s7);
+            s3 = peg$f49(s1, s5, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2139,7 +2150,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f49(s1, s2);
+      s0 = peg$f50(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2172,7 +2183,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f50();
+      s1 = peg$f51();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -2186,7 +2197,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f51();
+        s1 = peg$f52();
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -2200,7 +2211,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f52();
+          s1 = peg$f53();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -2214,7 +2225,7 @@ function peg$parse(input, options) {
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f53();
+            s1 = peg$f54();
           }
           s0 = s1;
           if (s0 === peg$FAILED) {
@@ -2228,7 +2239,7 @@ function peg$parse(input, options) {
             }
             if (s1 !== peg$FAILED) {
               peg$savedPos = s0;
-              s1 = peg$f54();
+              s1 = peg$f55();
             }
             s0 = s1;
             if (s0 === peg$FAILED) {
@@ -2242,7 +2253,7 @@ function peg$parse(input, options) {
               }
               if (s1 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s1 = peg$f55();
+                s1 = peg$f56();
               }
               s0 = s1;
               if (s0 === peg$FAILED) {
@@ -2256,7 +2267,7 @@ function peg$parse(input, options) {
                 }
                 if (s1 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s1 = peg$f56();
+                  s1 = peg$f57();
                 }
                 s0 = s1;
                 if (s0 === peg$FAILED) {
@@ -2270,7 +2281,7 @@ function peg$parse(input, options) {
                   }
                   if (s1 !== peg$FAILED) {
                     peg$savedPos = s0;
-                    s1 = peg$f57();
+                    s1 = peg$f58();
                   }
                   s0 = s1;
                   if (s0 === peg$FAILED) {
@@ -2284,7 +2295,7 @@ function peg$parse(input, options) {
                     }
                     if (s1 !== peg$FAILED) {
                       peg$savedPos = s0;
-                      s1 = peg$f58();
+                      s1 = peg$f59();
                     }
                     s0 = s1;
                   }
@@ -2320,7 +2331,7 @@ function peg$parse(input, options) {
         s7 = peg$parseMulExpr();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f59(s1, s5, s7);
+          s3 = peg$f60(s1, s5, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2345,7 +2356,7 @@ function peg$parse(input, options) {
           s7 = peg$parseMulExpr();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f59(s1, s5, s7);
+            s3 = peg$f60(s1, s5, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2356,7 +2367,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f60(s1, s2);
+      s0 = peg$f61(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2380,7 +2391,7 @@ function peg$parse(input, options) {
         s7 = peg$parseUnaryExpr();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f61(s1, s5, s7);
+          s3 = peg$f62(s1, s5, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2399,7 +2410,7 @@ function peg$parse(input, options) {
           s7 = peg$parseUnaryExpr();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f61(s1, s5, s7);
+            s3 = peg$f62(s1, s5, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2410,7 +2421,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f62(s1, s2);
+      s0 = peg$f63(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2432,7 +2443,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f63();
+      s1 = peg$f64();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -2463,7 +2474,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f64();
+          s0 = peg$f65();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2483,7 +2494,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f65();
+          s1 = peg$f66();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
@@ -2497,7 +2508,7 @@ function peg$parse(input, options) {
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f66();
+            s1 = peg$f67();
           }
           s0 = s1;
         }
@@ -2523,7 +2534,7 @@ function peg$parse(input, options) {
       s3 = peg$parseDurationLit();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f67(s3);
+        s0 = peg$f68(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2546,7 +2557,7 @@ function peg$parse(input, options) {
         s3 = peg$parseFloatLit();
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f68(s3);
+          s0 = peg$f69(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2569,7 +2580,7 @@ function peg$parse(input, options) {
           s3 = peg$parseIntegerLit();
           if (s3 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f69(s3);
+            s0 = peg$f70(s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2592,7 +2603,7 @@ function peg$parse(input, options) {
             s3 = peg$parseUnaryExpr();
             if (s3 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f70(s3);
+              s0 = peg$f71(s3);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -2639,7 +2650,7 @@ function peg$parse(input, options) {
               }
               if (s3 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f71();
+                s0 = peg$f72();
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -2719,7 +2730,7 @@ function peg$parse(input, options) {
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f72(s3);
+          s0 = peg$f73(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2766,7 +2777,7 @@ function peg$parse(input, options) {
         }
         if (s7 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f73(s1, s5);
+          s0 = peg$f74(s1, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2804,7 +2815,7 @@ function peg$parse(input, options) {
         s7 = peg$parseCallArg();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f74(s1, s7);
+          s3 = peg$f75(s1, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2829,7 +2840,7 @@ function peg$parse(input, options) {
           s7 = peg$parseCallArg();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f74(s1, s7);
+            s3 = peg$f75(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2840,7 +2851,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f75(s1, s2);
+      s0 = peg$f76(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2873,7 +2884,7 @@ function peg$parse(input, options) {
       s3 = peg$parseIdent();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f76(s3);
+        s0 = peg$f77(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2905,7 +2916,7 @@ function peg$parse(input, options) {
         s5 = peg$parseIdent();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f77(s1, s5);
+          s3 = peg$f78(s1, s5);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2928,7 +2939,7 @@ function peg$parse(input, options) {
           s5 = peg$parseIdent();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f77(s1, s5);
+            s3 = peg$f78(s1, s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2950,7 +2961,7 @@ function peg$parse(input, options) {
         s5 = peg$parseCastType();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f78(s1, s2, s5);
+          s3 = peg$f79(s1, s2, s5);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2963,7 +2974,7 @@ function peg$parse(input, options) {
         s3 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f79(s1, s2, s3);
+      s0 = peg$f80(s1, s2, s3);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -3056,7 +3067,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f80(s1);
+        s0 = peg$f81(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3079,7 +3090,7 @@ function peg$parse(input, options) {
       s1 = peg$parseWord();
       if (s1 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s2 = peg$f81(s1);
+        s2 = peg$f82(s1);
         if (s2) {
           s2 = undefined;
         } else {
@@ -3087,7 +3098,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f82(s1);
+          s0 = peg$f83(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3139,7 +3150,7 @@ function peg$parse(input, options) {
           }
           if (s4 !== peg$FAILED) {
             peg$savedPos = s3;
-            s4 = peg$f83();
+            s4 = peg$f84();
           }
           s3 = s4;
         }
@@ -3166,7 +3177,7 @@ function peg$parse(input, options) {
             }
             if (s4 !== peg$FAILED) {
               peg$savedPos = s3;
-              s4 = peg$f83();
+              s4 = peg$f84();
             }
             s3 = s4;
           }
@@ -3181,7 +3192,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f84(s2);
+        s0 = peg$f85(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3219,7 +3230,7 @@ function peg$parse(input, options) {
           }
         }
         peg$savedPos = s0;
-        s0 = peg$f85();
+        s0 = peg$f86();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3250,7 +3261,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f86(s2);
+        s0 = peg$f87(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3305,7 +3316,7 @@ function peg$parse(input, options) {
     s1 = peg$parseWord();
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f87(s1);
+      s2 = peg$f88(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -3313,7 +3324,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f88(s1);
+        s0 = peg$f89(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3423,7 +3434,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f89(s1, s2);
+          s0 = peg$f90(s1, s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3529,7 +3540,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f90(s1);
+        s0 = peg$f91(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3593,7 +3604,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f91(s1);
+        s0 = peg$f92(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3639,7 +3650,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f92(s2);
+        s0 = peg$f93(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3677,7 +3688,7 @@ function peg$parse(input, options) {
           }
         }
         peg$savedPos = s0;
-        s0 = peg$f93();
+        s0 = peg$f94();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3721,7 +3732,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f94(s2);
+          s0 = peg$f95(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3749,7 +3760,7 @@ function peg$parse(input, options) {
           }
           if (s2 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f95(s2);
+            s0 = peg$f96(s2);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -3772,7 +3783,7 @@ function peg$parse(input, options) {
     s1 = peg$parseKwTrue();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f96();
+      s1 = peg$f97();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -3780,7 +3791,7 @@ function peg$parse(input, options) {
       s1 = peg$parseKwFalse();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f97();
+        s1 = peg$f98();
       }
       s0 = s1;
     }
@@ -3817,7 +3828,7 @@ function peg$parse(input, options) {
       }
       if (s4 !== peg$FAILED) {
         peg$savedPos = s3;
-        s4 = peg$f98();
+        s4 = peg$f99();
       }
       s3 = s4;
       if (s3 === peg$FAILED) {
@@ -3839,7 +3850,7 @@ function peg$parse(input, options) {
           }
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f99(s5);
+            s3 = peg$f100(s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -3870,7 +3881,7 @@ function peg$parse(input, options) {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s3;
-          s4 = peg$f98();
+          s4 = peg$f99();
         }
         s3 = s4;
         if (s3 === peg$FAILED) {
@@ -3892,7 +3903,7 @@ function peg$parse(input, options) {
             }
             if (s5 !== peg$FAILED) {
               peg$savedPos = s3;
-              s3 = peg$f99(s5);
+              s3 = peg$f100(s5);
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -3921,7 +3932,7 @@ function peg$parse(input, options) {
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f100(s2);
+        s0 = peg$f101(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;

@@ -1,0 +1,190 @@
+import t from 'tap'
+import { parseInfluxQL, InfluxQLError } from '../../src/query/batch-query.js'
+import {
+  formatSelect, formatDuration, formatFloat, quoteIdent,
+  type Binary, type Call, type Measurement, type SelectStatement, type VarRef,
+} from '../../src/query/influxql-ast.js'
+
+// Every query of this file that parses; the fixed-point test at the end goes through all of them.
+const parsed: string[] = []
+function parse(q: string): SelectStatement {
+  const s = parseInfluxQL(q)
+  parsed.push(q)
+  return s
+}
+
+// [query as written, canonical form printed from its AST]
+const CANONICAL: ReadonlyArray<readonly [string, string]> = [
+  // Kapacitor's query_test.go TestQuery_Clone queries (the subqueries there are refused, below)
+  ['SELECT usage FROM telegraf.autogen.cpu', 'SELECT usage FROM telegraf.autogen.cpu'],
+  ["SELECT mean(usage) FROM telegraf.autogen.cpu WHERE host = 'serverA'", "SELECT mean(usage) FROM telegraf.autogen.cpu WHERE host = 'serverA'"],
+  ["SELECT mean(usage) FROM telegraf.autogen.cpu WHERE host = 'serverA' AND dc = 'slc'", "SELECT mean(usage) FROM telegraf.autogen.cpu WHERE host = 'serverA' AND dc = 'slc'"],
+  ["SELECT mean(usage) FROM telegraf.autogen.cpu WHERE host = 'serverA' AND dc = 'slc' OR product = 'login'",
+    "SELECT mean(usage) FROM telegraf.autogen.cpu WHERE host = 'serverA' AND dc = 'slc' OR product = 'login'"],
+  ["SELECT mean(usage) FROM telegraf.autogen.cpu WHERE host = 'serverA' AND (dc = 'slc' OR product = 'login')",
+    "SELECT mean(usage) FROM telegraf.autogen.cpu WHERE host = 'serverA' AND (dc = 'slc' OR product = 'login')"],
+  // the query of Kapacitor's batch examples and server tests
+  ['SELECT value from mydb.myrp.cpu', 'SELECT value FROM mydb.myrp.cpu'],
+  ['  SELECT mean("usage_idle") FROM "telegraf"."autogen"."cpu"  ', 'SELECT mean(usage_idle) FROM telegraf.autogen.cpu'],
+  // calls, arithmetic, aliases
+  ['select percentile("x", 95) as p95, max(x) - min(x) AS "spread of x" from m', 'SELECT percentile(x, 95) AS p95, max(x) - min(x) AS "spread of x" FROM m'],
+  ['SELECT (a + b) * 2 / c % 3 FROM m', 'SELECT (a + b) * 2 / c % 3 FROM m'],
+  ['SELECT a + b * c - -d FROM m', 'SELECT a + b * c - -d FROM m'],
+  ['SELECT -1.5 * x, - 7, -10s FROM m', 'SELECT -1.5 * x, -7, -10s FROM m'],
+  ['SELECT a & b | c ^ d FROM m', 'SELECT a & b | c ^ d FROM m'],
+  ['SELECT count(distinct(host)), DISTINCT region FROM m', 'SELECT count(distinct(host)), DISTINCT region FROM m'],
+  ['SELECT top(value, host, 3), derivative(mean(v), 1s) FROM m', 'SELECT top(value, host, 3), derivative(mean(v), 1s) FROM m'],
+  // wildcards and regex field selectors
+  ['SELECT * FROM m', 'SELECT * FROM m'],
+  ['SELECT *::field, *::tag FROM m', 'SELECT *::field, *::tag FROM m'],
+  ['SELECT mean(*), count(/^usage_/) FROM m', 'SELECT mean(*), count(/^usage_/) FROM m'],
+  ['SELECT /^usage/ FROM m', 'SELECT /^usage/ FROM m'],
+  // identifiers: keywords and odd names are quoted, plain names are not
+  ['SELECT "select", "from x", "a\\"b", "back\\\\slash", "_ok", "Key" FROM "m"', 'SELECT "select", "from x", "a\\"b", "back\\\\slash", _ok, "Key" FROM m'],
+  ['SELECT "usage"::float, host::tag, n::integer FROM m', 'SELECT usage::float, host::tag, n::integer FROM m'],
+  ['SELECT fill, tz, "time" FROM m', 'SELECT fill, tz, time FROM m'],
+  // sources
+  ['SELECT v FROM db..m', 'SELECT v FROM db..m'],
+  ['SELECT v FROM rp.m', 'SELECT v FROM rp.m'],
+  ['SELECT v FROM "my db"."my rp"."my m"', 'SELECT v FROM "my db"."my rp"."my m"'],
+  ['SELECT v FROM /^cpu.*/, mem, telegraf.autogen./disk\\/io/', 'SELECT v FROM /^cpu.*/, mem, telegraf.autogen./disk\\/io/'],
+  ['SELECT v INTO other.autogen.m2 FROM m', 'SELECT v INTO other.autogen.m2 FROM m'],
+  // WHERE: every comparison, regexes, literals, casts
+  ["SELECT v FROM m WHERE a = 1 AND b != 2 AND c <> 3 AND d < 4 AND e <= 5.5 AND f > -6 AND g >= 7",
+    "SELECT v FROM m WHERE a = 1 AND b != 2 AND c <> 3 AND d < 4 AND e <= 5.5 AND f > -6 AND g >= 7"],
+  ["SELECT v FROM m WHERE host =~ /^web[0-9]+$/ OR host !~ /a\\/b/", "SELECT v FROM m WHERE host =~ /^web[0-9]+$/ OR host !~ /a\\/b/"],
+  ["SELECT v FROM m WHERE s = 'it\\'s' AND t = 'back\\\\slash' AND u = 'line\\nbreak' AND q = 'say \\\"hi\\\"'",
+    "SELECT v FROM m WHERE s = 'it\\'s' AND t = 'back\\\\slash' AND u = 'line\\nbreak' AND q = 'say \"hi\"'"],
+  ['SELECT v FROM m WHERE ok = true OR ok = FALSE', 'SELECT v FROM m WHERE ok = true OR ok = false'],
+  ["SELECT v FROM m WHERE \"host\"::tag = 'a' AND v::field > 0", "SELECT v FROM m WHERE host::tag = 'a' AND v::field > 0"],
+  ['SELECT v FROM m WHERE ((a = 1))', 'SELECT v FROM m WHERE ((a = 1))'],
+  ['SELECT v FROM m WHERE x > 0.000001 AND y < 12345678901234567890.0', 'SELECT v FROM m WHERE x > 0.000001 AND y < 12345678901234567000.0'],
+  ['SELECT v FROM m WHERE x = .5', 'SELECT v FROM m WHERE x = 0.5'],
+  // GROUP BY, fill, ORDER BY, limits, tz (clauses keep influxql's order)
+  ['SELECT mean(v) FROM m GROUP BY host, "region name", /^dc/, *', 'SELECT mean(v) FROM m GROUP BY host, "region name", /^dc/, *'],
+  ['SELECT mean(v) FROM m GROUP BY time(10s, -2s) fill(previous)', 'SELECT mean(v) FROM m GROUP BY time(10s, -2s) fill(previous)'],
+  ['SELECT mean(v) FROM m GROUP BY time(1m) FILL(-1.5)', 'SELECT mean(v) FROM m GROUP BY time(1m) fill(-1.5)'],
+  ['SELECT mean(v) FROM m GROUP BY time(1h) fill(0) ORDER BY time DESC LIMIT 10 OFFSET 2 SLIMIT 3 SOFFSET 4 tz(\'Europe/Paris\')',
+    "SELECT mean(v) FROM m GROUP BY time(1h) fill(0) ORDER BY time DESC LIMIT 10 OFFSET 2 SLIMIT 3 SOFFSET 4 tz('Europe/Paris')"],
+  ['SELECT v FROM m ORDER BY time asc', 'SELECT v FROM m ORDER BY time ASC'],
+  ['SELECT v FROM m fill(none)', 'SELECT v FROM m fill(none)'],
+  // comments, case, whitespace, one trailing semicolon
+  ['select v -- the value\nfrom /* a block\ncomment */ m where host=\'a\';', "SELECT v FROM m WHERE host = 'a'"],
+  ['SELECT\tv\r\nFROM\nm', 'SELECT v FROM m'],
+  ['SELECT*FROM m', 'SELECT * FROM m'],
+  // times a user may write outside batch queries (the batch check refuses them, not the parser)
+  ["SELECT v FROM m WHERE time > now() - 1h AND time <= '2024-01-01T00:00:00Z'", "SELECT v FROM m WHERE time > now() - 1h AND time <= '2024-01-01T00:00:00Z'"],
+  ['SELECT v FROM m WHERE time >= 1500ms AND time < 2w + 3d + 4u + 5ns + 6µ', 'SELECT v FROM m WHERE time >= 1500ms AND time < 2w + 3d + 4u + 5ns + 6u'],
+]
+
+t.test('queries parse and print back in canonical form', async (t) => {
+  for (const [q, exp] of CANONICAL) t.equal(formatSelect(parse(q)), exp, q)
+})
+
+t.test('the AST: precedence, literals and sources', async (t) => {
+  const s = parse("SELECT mean(\"usage_idle\") AS idle FROM \"telegraf\".\"autogen\".\"cpu\", db..mem, /^disk/ WHERE a = 1 OR b = 2 AND c =~ /x/ GROUP BY time(10s, 1s), host")
+  t.same(s.fields.map((f) => f.alias), ['idle'])
+  const call = s.fields[0]!.expr as Call
+  t.equal(call.name, 'mean')
+  t.equal((call.args[0] as VarRef).name, 'usage_idle')
+  const src = s.sources.map((m: Measurement) => [m.database, m.retentionPolicy, m.name, m.regex?.source])
+  t.same(src, [['telegraf', 'autogen', 'cpu', undefined], ['db', undefined, 'mem', undefined], [undefined, undefined, undefined, '^disk']])
+  // AND binds tighter than OR
+  const where = s.where as Binary
+  t.equal(where.op, 'OR')
+  t.equal((where.right as Binary).op, 'AND')
+  const time = s.groupBy[0] as Call
+  t.equal(time.name, 'time')
+  t.same(time.args.map((a) => (a.kind === 'Duration' ? a.ns : null)), [10_000_000_000n, 1_000_000_000n])
+  // integers stay exact, floats are floats
+  const lits = parse('SELECT v FROM m WHERE a = 9223372036854775807 AND b = 1.0')
+  const w = lits.where as Binary
+  t.same(((w.left as Binary).right), { kind: 'Integer', value: 9223372036854775807n, loc: ((w.left as Binary).right).loc })
+  t.equal(((w.right as Binary).right).kind, 'Number')
+})
+
+t.test('AST nodes carry their source location', async (t) => {
+  const s = parse("SELECT mean(v)\n  FROM cpu\n  WHERE host = 'a'\n  GROUP BY region")
+  const where = s.where as Binary
+  t.same(where.loc?.start, { offset: 34, line: 3, column: 9 })
+  t.same((where.left as VarRef).loc?.start, { offset: 34, line: 3, column: 9 })
+  t.same(where.right.loc?.end, { offset: 44, line: 3, column: 19 })
+  t.same(s.sources[0]!.loc?.start, { offset: 22, line: 2, column: 8 })
+  t.same(s.groupBy[0]!.loc?.start, { offset: 56, line: 4, column: 12 })
+  t.same(s.fields[0]!.loc?.start, { offset: 7, line: 1, column: 8 })
+})
+
+// [query, line, column, message (the part after `line L char C: `)]
+const ERRORS: ReadonlyArray<readonly [string, number, number, string]> = [
+  ['', 1, 1, 'unexpected end of input (expected "SELECT")'],
+  ['SHOW DATABASES', 1, 1, 'the query is not a SELECT statement (it starts with SHOW)'],
+  ['  \n  drop measurement cpu', 2, 3, 'the query is not a SELECT statement (it starts with DROP)'],
+  ['SELECT v FROM m; SELECT w FROM n', 1, 18, 'the query must be a single SELECT statement, found a second statement'],
+  ['SELECT v FROM m WHERE', 1, 22, 'unexpected end of input (expected an expression)'],
+  ['SELECT FROM m', 1, 8, 'unexpected "FROM" (expected "*" or an expression)'],
+  ['SELECT v m', 1, 10, 'unexpected "m" (expected "(", "AS", ",", "INTO", "FROM" or an operator)'],
+  ['SELECT v FROM', 1, 14, 'unexpected end of input (expected "(", an identifier or a regex)'],
+  ['SELECT v FROM m WHERE a = 1 AND (b = 2', 1, 39, 'unexpected end of input (expected ")" or an operator)'],
+  ["SELECT v FROM m WHERE a = 'open", 1, 27, 'unterminated string'],
+  ["SELECT v FROM m WHERE a = 'a\\qb'", 1, 29, "bad escape \\q in a string (only \\\\, \\', \\\" and \\n are allowed)"],
+  ['SELECT "open FROM m', 1, 8, 'unterminated quoted identifier'],
+  ['SELECT v FROM (SELECT w FROM n)', 1, 15, 'subqueries are not supported in a batch query (FROM (SELECT …))'],
+  ["SELECT v FROM m WHERE NOT host = 'a'", 1, 23, 'InfluxQL has no NOT operator (negate the comparison instead: != or !~)'],
+  ['SELECT v FROM m ORDER BY host', 1, 26, 'only ORDER BY time is supported'],
+  ['SELECT v FROM m LIMIT 99999999999999999999', 1, 23, 'integer 99999999999999999999 out of range'],
+  ['SELECT v FROM m WHERE a = 1 GROUP', 1, 34, 'unexpected end of input (expected "BY")'],
+  ['SELECT v FROM m GROUP BY time(10s) fill(sometimes)', 1, 41, 'unexpected "sometimes" (expected "NULL", "NONE", "PREVIOUS", "LINEAR", "-" or a number)'],
+  ['SELECT v FROM select', 1, 15, 'unexpected "select" (expected "(", an identifier or a regex)'],
+]
+
+t.test('syntax errors are located, with what was expected', async (t) => {
+  for (const [q, line, column, message] of ERRORS) {
+    const e = t.throws(() => parseInfluxQL(q), InfluxQLError, JSON.stringify(q)) as unknown as InfluxQLError
+    if (!(e instanceof InfluxQLError)) continue
+    t.equal(e.message, `line ${line} char ${column}: ${message}`, JSON.stringify(q))
+    t.equal(e.line, line)
+    t.equal(e.column, column)
+  }
+})
+
+t.test('durations print with the largest exact unit', async (t) => {
+  const cases: ReadonlyArray<readonly [bigint, string]> = [
+    [0n, '0s'], [1n, '1ns'], [1_000n, '1u'], [1_500n, '1500ns'], [1_000_000n, '1ms'], [1_500_000_000n, '1500ms'],
+    [10_000_000_000n, '10s'], [60_000_000_000n, '1m'], [90_000_000_000n, '90s'], [3_600_000_000_000n, '1h'],
+    [86_400_000_000_000n, '1d'], [604_800_000_000_000n, '1w'], [-300_000_000_000n, '-5m'], [2n * 86_400_000_000_000n + 3_600_000_000_000n, '49h'],
+  ]
+  for (const [ns, exp] of cases) t.equal(formatDuration(ns), exp, String(ns))
+})
+
+t.test('floats print as InfluxQL float literals (a point, never an exponent)', async (t) => {
+  const cases: ReadonlyArray<readonly [number, string]> = [
+    [1, '1.0'], [0.5, '0.5'], [-2.25, '-2.25'], [1e21, '1000000000000000000000.0'], [1.5e-7, '0.00000015'], [123.456e5, '12345600.0'], [-0, '-0.0'],
+  ]
+  for (const [v, exp] of cases) t.equal(formatFloat(v), exp, String(v))
+  for (const [v] of cases) {
+    const back = parseInfluxQL(`SELECT v FROM m WHERE x = ${formatFloat(v)}`).where as Binary
+    t.ok(back.right.kind === 'Number' && Object.is(back.right.value, v), `${v} reads back`)
+  }
+})
+
+t.test('names are quoted only when they must be', async (t) => {
+  t.equal(quoteIdent('cpu'), 'cpu')
+  t.equal(quoteIdent('usage_idle'), 'usage_idle')
+  t.equal(quoteIdent('from'), '"from"')
+  t.equal(quoteIdent('FROM'), '"FROM"')
+  t.equal(quoteIdent('1m'), '"1m"')
+  t.equal(quoteIdent('a-b'), '"a-b"')
+  t.equal(quoteIdent('ünï'), '"ünï"')
+  t.equal(quoteIdent('say "x"\n'), '"say \\"x\\"\\n"')
+  t.equal(quoteIdent(''), '""')
+})
+
+// Runs last: every query parsed above (and its canonical text) is a fixed point of print∘parse.
+t.test('printing is a fixed point: parse(print(ast)) prints the same', async (t) => {
+  t.ok(parsed.length >= CANONICAL.length)
+  for (const q of parsed) {
+    const once = formatSelect(parseInfluxQL(q))
+    const twice = formatSelect(parseInfluxQL(once))
+    t.equal(twice, once, q)
+  }
+})
