@@ -1,9 +1,10 @@
-import { defineNode, duration, flag, int, param, prop, string, NS } from './define-node.js'
+import { defineNode, duration, flag, int, isSet, lastArg, param, prop, string, stringOf, NS } from './define-node.js'
+import { INFLUXDB_OUT_PRECISIONS, InfluxDBOutRuntime } from './influxdb-out-runtime.js'
 
 export const influxDBOutNode = defineNode({
   name: 'influxDBOut', desc: 'influxdb_out', wants: 'any', provides: 'none',
   doc: 'Writes the data to InfluxDB (buffered).',
-  stats: ['points_written', 'write_errors'],
+  stats: ['points_written', 'write_errors', 'points_dropped'],
   properties: {
     cluster: prop(string(), { default: '' }),
     database: prop(string(), { default: '', doc: 'Default: the point\'s own database.' }),
@@ -16,4 +17,13 @@ export const influxDBOutNode = defineNode({
     tag: prop([param('key', string()), param('value', string())], { repeat: 'append', doc: 'Static tag added to every point.' }),
     create: flag({ doc: 'Create the database and retention policy at start.' }),
   },
+  validate(n, report) {
+    const precision = stringOf(lastArg(n, 'precision'))
+    if (precision !== undefined && INFLUXDB_OUT_PRECISIONS[precision] === undefined) {
+      report(`invalid precision ${JSON.stringify(precision)}: must be one of ns, u, ms, s, m, h`, n.props.get('precision')?.at(-1)?.loc)
+    }
+    const buffer = lastArg(n, 'buffer')
+    if (isSet(n, 'buffer') && buffer?.type === 'int' && buffer.value <= 0n) report('buffer must be greater than zero', n.props.get('buffer')?.at(-1)?.loc)
+  },
+  create: (node, ctx) => new InfluxDBOutRuntime(node, ctx),
 })

@@ -22,7 +22,14 @@ interface Answer {
 }
 
 /** A failure to get any answer from one URL (refused, reset, timed out). */
-class NoAnswer extends Error {}
+class NoAnswer extends Error {
+  /** the connection was closed under the request: maybe a kept-alive socket the server had dropped (influxd restarted) */
+  constructor(message: string, readonly reset = false) {
+    super(message)
+  }
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
 
 export function createInfluxDBClient(cluster: InfluxDBClusterConfig, logger: Logger): InfluxDBClient {
   return new HttpInfluxDBClient(cluster, logger)
@@ -94,7 +101,11 @@ class HttpInfluxDBClient implements InfluxDBClient {
       const i = (this.current + k) % this.urls.length
       const url = this.urls[i]!
       try {
-        const answer = await this.once(url + path, body, headers)
+        // a reset is tried once more on the same URL: a new connection answers if the server is up
+        const answer = await this.once(url + path, body, headers).catch((err: unknown) => {
+          if (err instanceof NoAnswer && err.reset) return this.once(url + path, body, headers)
+          throw err
+        })
         if (i !== this.current) {
           this.logger.warn({ cluster: this.cluster, url }, 'InfluxDB: failed over to another URL')
           this.current = i
@@ -120,7 +131,7 @@ class HttpInfluxDBClient implements InfluxDBClient {
       const e = err as Error & { cause?: { code?: string; message?: string } }
       if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new NoAnswer(`timed out after ${timeoutMs} ms`)
       const cause = e.cause?.code ?? e.cause?.message
-      throw new NoAnswer(cause !== undefined ? `${e.message} (${cause})` : e.message)
+      throw new NoAnswer(cause !== undefined ? `${e.message} (${cause})` : e.message, RESET_CODES.has(e.cause?.code ?? ''))
     }
   }
 }

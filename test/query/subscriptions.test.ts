@@ -4,12 +4,10 @@
  * restarted on the same data dir and port plus a new database → points flow again after
  * one `POST /kapacitor/v1/subscriptions`; `disable-subscriptions` creates nothing.
  *
- * influxd is started by a helper of this file (same recipe as test/fixtures/influxd.ts)
+ * influxd is started by RestartableInfluxd (same recipe as test/fixtures/influxd.ts)
  * because the fixture removes its data dir on stop and cannot restart on the same port.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -18,100 +16,11 @@ import { startDaemon, type Daemon } from '../../src/server/daemon.js'
 import { silentLogger } from '../../src/server/logger.js'
 import { ManualScheduler } from '../../src/pipeline/scheduler.js'
 import { defaultClusterConfig } from '../../src/query/influxdb-config.js'
-import { createInfluxDBClient } from '../../src/query/influxdb-client.js'
 import { createInfluxDBService } from '../../src/query/influxdb-service.js'
-import type { InfluxDBClient } from '../../src/query/influxdb.js'
 import { startSubscriptions } from '../../src/query/subscriptions.js'
+import { RestartableInfluxd } from './restartable-influxd.js'
 
 const logger = silentLogger()
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-/** An influxd on a fixed data dir and port that can be stopped and started again. */
-class RestartableInfluxd {
-  private child: ChildProcess | null = null
-  private exited: Promise<void> = Promise.resolve()
-  readonly url: string
-  readonly client: InfluxDBClient
-
-  private constructor(readonly dir: string, readonly httpPort: number, private readonly rpcPort: number) {
-    this.url = `http://127.0.0.1:${httpPort}`
-    this.client = createInfluxDBClient(defaultClusterConfig({ name: 'test', urls: [this.url], timeoutMs: 10_000 }), logger)
-  }
-
-  static async create(t: Test): Promise<RestartableInfluxd> {
-    const dir = mkdtempSync(join(tmpdir(), 'influxd-subs.'))
-    const i = new RestartableInfluxd(dir, await freePort(), await freePort())
-    t.teardown(async () => { await i.stop(); rmSync(dir, { recursive: true, force: true }) })
-    await i.start()
-    return i
-  }
-
-  async start(): Promise<void> {
-    const config = join(this.dir, 'influxdb.conf')
-    writeFileSync(config, `reporting-enabled = false
-bind-address = "127.0.0.1:${this.rpcPort}"
-[meta]
-  dir = "${this.dir}/meta"
-[data]
-  dir = "${this.dir}/data"
-  wal-dir = "${this.dir}/wal"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[http]
-  bind-address = "127.0.0.1:${this.httpPort}"
-  log-enabled = false
-[continuous_queries]
-  enabled = false
-`)
-    const fd = openSync(join(this.dir, 'influxd.log'), 'a')
-    const child = spawn('influxd', ['-config', config], { stdio: ['ignore', fd, fd] })
-    closeSync(fd)
-    let gone = false
-    this.exited = new Promise((r) => child.once('exit', () => { gone = true; r() }))
-    this.child = child
-    const deadline = Date.now() + 20_000
-    for (;;) {
-      if (gone) throw new Error('influxd exited at start:\n' + readFileSync(join(this.dir, 'influxd.log'), 'utf8'))
-      try {
-        const r = await fetch(this.url + '/ping')
-        if (r.status === 204) return
-      } catch { /* not yet */ }
-      if (Date.now() > deadline) throw new Error('influxd did not answer /ping')
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (this.child === null) return
-    this.child.kill('SIGTERM')
-    await this.exited
-    this.child = null
-  }
-
-  async write(line: string, db: string): Promise<void> {
-    await this.client.write(line, { db })
-  }
-
-  /** `db.rp name → destinations` of every subscription. */
-  async subscriptions(): Promise<string[]> {
-    const out: string[] = []
-    for (const s of await this.client.query('SHOW SUBSCRIPTIONS')) {
-      for (const row of s.values) out.push(`${s.name}.${String(row[0])} ${String(row[1])} ${String(row[3])}`)
-    }
-    return out.sort()
-  }
-}
 
 interface Kapacitor {
   daemon: Daemon
