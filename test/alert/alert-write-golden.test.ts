@@ -9,7 +9,8 @@
  * enabled through the API.
  *
  * No extra event slips by: the topic's `collected` count (what was published, known as
- * soon as the last write returned) must equal the expected length. `UPDATE_GOLDEN=1`
+ * soon as the last write returned) must equal the expected length. The daemon's cluster and
+ * server ids (in the default details' `.ServerInfo`) read as CLUSTER_ID / SERVER_ID. `UPDATE_GOLDEN=1`
  * rewrites expected.json and httpOut.expected from what was received (review the diff).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -44,10 +45,13 @@ for (const name of readdirSync(ROOT).sort()) {
 
     const topics = await k.call('GET', `/kapacitor/v1/alerts/topics?pattern=${encodeURIComponent(`main:${name}:*`)}`)
     const published = (topics.body.topics as Array<{ collected: number }>).reduce((n, tp) => n + tp.collected, 0)
+    // the ids are new in every data dir
+    const { clusterId, serverId } = k.daemon.store
+    const received = (): unknown[] => JSON.parse(JSON.stringify(sink.events).replaceAll(clusterId, 'CLUSTER_ID').replaceAll(serverId, 'SERVER_ID')) as unknown[]
     const out = meta.httpOut ? await k.call('GET', `/kapacitor/v1/tasks/${name}/${meta.httpOut.endpoint}`) : undefined
     if (UPDATE) {
       await sink.waitFor(published)
-      writeFileSync(join(dir, 'expected.json'), JSON.stringify(sink.events, null, 2) + '\n')
+      writeFileSync(join(dir, 'expected.json'), JSON.stringify(received(), null, 2) + '\n')
       if (meta.httpOut && out) {
         meta.httpOut.expected = out.body
         writeFileSync(join(dir, 'case.json'), JSON.stringify(meta, null, 2) + '\n')
@@ -58,7 +62,7 @@ for (const name of readdirSync(ROOT).sort()) {
     const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as unknown[]
     t.equal(published, expected.length, 'events published')
     await sink.waitFor(expected.length)
-    t.strictSame(sink.events, expected, 'the events the handler received, in order')
+    t.strictSame(received(), expected, 'the events the handler received, in order')
     if (meta.httpOut && out) {
       t.equal(out.status, 200)
       t.strictSame(out.body, meta.httpOut.expected, `httpOut ${meta.httpOut.endpoint}`)
