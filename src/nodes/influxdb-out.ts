@@ -4,7 +4,8 @@ import { INFLUXDB_OUT_PRECISIONS, InfluxDBOutRuntime } from './influxdb-out-runt
 export const influxDBOutNode = defineNode({
   name: 'influxDBOut', desc: 'influxdb_out', wants: 'any', provides: 'none',
   doc: 'Writes the data to InfluxDB (buffered).',
-  stats: ['points_written', 'write_errors', 'points_dropped'],
+  // points_dropped is counted too (ctx.counter); the list stays Kapacitor's
+  stats: ['points_written', 'write_errors'],
   properties: {
     cluster: prop(string(), { default: '' }),
     database: prop(string(), { default: '', doc: 'Default: the point\'s own database.' }),
