@@ -1,0 +1,191 @@
+/**
+ * Recordings as stored in the daemon's LevelDB: the recording objects (sublevel
+ * `recordings/meta`, JSON, key = id) and their data (sublevel `recordings/data`, one
+ * value per stored chunk, key `<id>!<source, 4 hex>:<sequence, 12 hex>` so that one
+ * recording's chunks sort by source then by the order they were written; ids cannot
+ * contain `!`).
+ *
+ * A stream chunk is the points of one `/write` (or of one slice of a query result or an
+ * import) as JSON `[[db, rp, line protocol], …]`, one entry per run of points of one
+ * db/rp: line protocol is compact, exact (ints with `i`, ns times) and our parser reads
+ * it back fast. A batch chunk is one batch as the `.brpl` JSON line.
+ *
+ * Every write of data goes through `commit`: group commit, one LevelDB batch at a time,
+ * in call order. Writes that arrive while a batch is being written join the next one,
+ * so the batches land in LevelDB in the order their points were accepted and a
+ * recording's size is updated in the same atomic batch as its data. The batches are not
+ * `sync`: a kill -9 of the process loses nothing LevelDB has been handed (the OS has
+ * the write-ahead log), a power loss may lose the last writes.
+ */
+import type { Level } from 'level'
+import { parseLineProtocol } from '../ingest/line-protocol-parser.js'
+import { encodePoint } from '../ingest/line-protocol-encoder.js'
+import type { Point } from '../model/point.js'
+import { encodeBatchLine, parseBatchEntry } from './brpl.js'
+import type { RecordedBatch, RecordingType, RunStatus } from './types.js'
+
+/** What a recording records (the API's kinds of recordings). */
+export type RecordingKind = 'stream' | 'query' | 'batch' | 'import'
+
+/** A recording object as stored. ns values as decimal strings so they stay exact. */
+export interface RecordingRecord {
+  readonly id: string
+  readonly type: RecordingType
+  readonly kind: RecordingKind
+  readonly size: number
+  /** RFC3339Nano, when the recording started */
+  readonly date: string
+  readonly error: string
+  readonly status: RunStatus
+  readonly progress: number
+  /** stream recordings: the task whose dbrps and measurements filter ('' = every point) */
+  readonly task?: string
+  /** stream recordings with a stop time: wall-clock start and stop, ns */
+  readonly startNs?: string
+  readonly stopNs?: string
+  /** chunks stored */
+  readonly chunks: number
+}
+
+export interface ChunkPut {
+  readonly id: string
+  readonly source: number
+  readonly seq: number
+  readonly value: string
+}
+
+const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0')
+const dataKey = (id: string, source: number, seq: number): string => `${id}!${hex(source, 4)}:${hex(seq, 12)}`
+const dataRange = (id: string): { gt: string; lt: string } => ({ gt: `${id}!`, lt: `${id}"` })
+
+// ---------------------------------------------------------------------------------
+// Chunk encodings
+
+/** A stream chunk: runs of points of one db/rp as line protocol. */
+export function encodeStreamChunk(points: readonly Point[]): string {
+  const runs: [string, string, string][] = []
+  let db = ''
+  let rp = ''
+  let lines: string[] = []
+  const flush = (): void => {
+    if (lines.length > 0) runs.push([db, rp, lines.join('\n')])
+    lines = []
+  }
+  for (const p of points) {
+    if (p.db !== db || p.rp !== rp || lines.length === 0) {
+      flush()
+      db = p.db
+      rp = p.rp
+    }
+    const line = encodePoint(p)
+    if (line !== '') lines.push(line)
+  }
+  flush()
+  return JSON.stringify(runs)
+}
+
+export function decodeStreamChunk(value: string): Point[] {
+  const runs = JSON.parse(value) as [string, string, string][]
+  const out: Point[] = []
+  for (const [db, rp, text] of runs) {
+    const r = parseLineProtocol(Buffer.from(text), { db, rp, precision: 'ns', now: 0n })
+    if (r.errors.length > 0) throw new Error(`corrupt recording chunk: ${r.errors[0]!.reason}`)
+    for (const p of r.points) out.push(p)
+  }
+  return out
+}
+
+export function encodeBatchChunk(b: RecordedBatch): string {
+  return encodeBatchLine(b)
+}
+
+export function decodeBatchChunk(value: string, source: number): RecordedBatch {
+  const [b] = parseBatchEntry(value, source)
+  // batches without points are never stored
+  if (!b) throw new Error('corrupt recording chunk: a batch without points')
+  return b
+}
+
+// ---------------------------------------------------------------------------------
+
+interface Group {
+  readonly ops: ChunkPut[]
+  readonly metas: Map<string, () => RecordingRecord>
+  done?: Promise<void>
+}
+
+export class RecordingStore {
+  private readonly meta
+  private readonly data
+  private tail: Promise<void> = Promise.resolve()
+  private open: Group | null = null
+
+  constructor(private readonly db: Level<string, string>) {
+    this.meta = db.sublevel<string, RecordingRecord>(['recordings', 'meta'], { valueEncoding: 'json' })
+    this.data = db.sublevel<string, string>(['recordings', 'data'], { valueEncoding: 'utf8' })
+  }
+
+  async get(id: string): Promise<RecordingRecord | undefined> {
+    return this.meta.get(id)
+  }
+
+  async list(): Promise<RecordingRecord[]> {
+    const out: RecordingRecord[] = []
+    for await (const v of this.meta.values()) out.push(v)
+    return out
+  }
+
+  /**
+   * Writes chunks and the recording objects they change in one LevelDB batch, after
+   * every earlier commit. `metas` are read when the batch is cut (so they include every
+   * chunk of that batch and nothing later).
+   */
+  commit(ops: readonly ChunkPut[], metas: ReadonlyArray<readonly [string, () => RecordingRecord]>): Promise<void> {
+    let g = this.open
+    if (g === null) {
+      const group: Group = { ops: [], metas: new Map() }
+      this.open = group
+      group.done = this.tail.catch(() => {}).then(() => {
+        if (this.open === group) this.open = null
+        return this.write(group)
+      })
+      this.tail = group.done
+      g = group
+    }
+    for (const op of ops) g.ops.push(op)
+    for (const [id, m] of metas) g.metas.set(id, m)
+    return g.done!
+  }
+
+  private async write(g: Group): Promise<void> {
+    // one atomic batch over both sublevels: the chunks, then the records they change
+    const chained = this.db.batch()
+    for (const op of g.ops) chained.put(dataKey(op.id, op.source, op.seq), op.value, { sublevel: this.data })
+    for (const m of g.metas.values()) {
+      const rec = m()
+      chained.put(rec.id, rec, { sublevel: this.meta })
+    }
+    if (chained.length > 0) await chained.write()
+    else await chained.close()
+  }
+
+  /** Waits for every commit made so far. */
+  async flushed(): Promise<void> {
+    await this.tail.catch(() => {})
+  }
+
+  /** Removes the recording object and every chunk. */
+  async delete(id: string): Promise<void> {
+    await this.flushed()
+    await this.data.clear(dataRange(id))
+    await this.meta.del(id)
+  }
+
+  /** The chunks of a recording in key order (per source, then as written). */
+  async *chunks(id: string): AsyncIterable<{ source: number; value: string }> {
+    for await (const [k, v] of this.data.iterator(dataRange(id))) {
+      const at = k.lastIndexOf('!')
+      yield { source: parseInt(k.slice(at + 1, at + 5), 16), value: v }
+    }
+  }
+}
