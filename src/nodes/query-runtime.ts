@@ -16,34 +16,14 @@ import type { PipelineNode } from '../interp/eval/pipeline-def.js'
 import type { BatchMessage, BatchPoint, Message } from '../pipeline/messages.js'
 import { propArgs, propDuration, propFlag, propString, propValue } from '../pipeline/props.js'
 import type { Counter, NodeContext, NodeRuntime } from '../pipeline/runtime.js'
-// TEMP until src/query/batch-query.ts lands (helper "influxql"): the agreed signatures
-import type { QuerySeries } from '../query/influxdb.js'
-export interface PreparedQuery {
-  readonly database?: string
-  readonly retentionPolicy?: string
-  render(o: { start: bigint; stop: bigint; groupBy?: GroupByOptions; fill?: Fill }): string
-}
-export function prepareBatchQuery(_text: string): PreparedQuery {
-  throw new Error('batch queries are not available yet')
-}
-/** One batch per result series (src/query/result-batches.ts), for the runtime and batch ranges. */
-export function seriesToBatchesOf(s: readonly QuerySeries[], o: { source: number; stop: bigint; groupedByTime: boolean }): RecordedBatch[] {
-  return seriesToBatches(s, o)
-}
-function seriesToBatches(_s: readonly QuerySeries[], _o: { source: number; stop: bigint; groupedByTime: boolean }): RecordedBatch[] {
-  throw new Error('batch queries are not available yet')
-}
+import { prepareBatchQuery, type FillSetting, type GroupBySetting, type PreparedQuery } from '../query/batch-query.js'
 import type { InfluxDBService } from '../query/influxdb.js'
+import { seriesToBatches } from '../query/result-batches.js'
 import { queryBounds, querySchedule, type QuerySchedule, type ScheduleSpec } from '../query/query-schedule.js'
 import type { RecordedBatch } from '../record/types.js'
 
-type Fill = 'null' | 'none' | 'previous' | 'linear' | number
-
-export interface GroupByOptions {
-  readonly time?: { readonly every: bigint; readonly offset: bigint }
-  readonly tags: readonly string[]
-  readonly star: boolean
-}
+type Fill = FillSetting
+type GroupByOptions = GroupBySetting
 
 /** A query node's configuration, read once from its properties: what to run, when, on which cluster. */
 export interface QueryPlan {
@@ -81,11 +61,8 @@ export function queryPlan(node: PipelineNode): QueryPlan {
     byMeasurement: propFlag(node, 'groupByMeasurement'),
     groupedByTime: groupBy.time !== undefined,
     render(start, stop) {
-      let g = groupBy
-      // Kapacitor's AlignGroup: the GROUP BY time offset lines the buckets up with the start
-      if (alignGroup && g.time) g = { ...g, time: { every: g.time.every, offset: start % g.time.every } }
-      const hasGroup = g.time !== undefined || g.tags.length > 0 || g.star
-      return prepared.render({ start, stop, ...(hasGroup ? { groupBy: g } : {}), ...(fill !== undefined ? { fill } : {}) })
+      const hasGroup = groupBy.time !== undefined || groupBy.tags.length > 0 || groupBy.star
+      return prepared.render({ start, stop, ...(hasGroup ? { groupBy } : {}), ...(fill !== undefined ? { fill } : {}), ...(alignGroup ? { alignGroup } : {}) })
     },
   }
 }

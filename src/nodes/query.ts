@@ -1,9 +1,6 @@
 import { defineNode, duration, enumOf, flag, oneOf, prop, star, string, timeDimension, variadic, isSet, lastArg, durationNs, stringOf, allArgs } from './define-node.js'
-import { prepareBatchQuery, QueryRuntime } from './query-runtime.js'
+import { QueryRuntime } from './query-runtime.js'
 import { checkCron } from '../query/query-schedule.js'
-
-// TEMP: off until src/query/batch-query.ts lands
-const TEMP_QUERY_CHECK = false
 
 export const queryNode = defineNode({
   name: 'query', wants: 'batch', provides: 'batch',
@@ -23,20 +20,14 @@ export const queryNode = defineNode({
     fill: prop(enumOf(['null', 'none', 'previous', 'linear'], { orNumber: true }), { doc: 'FILL option for the group by time.' }),
     cluster: prop(string(), { default: '', doc: 'Name of the configured InfluxDB cluster.' }),
   },
-  // the query itself is checked when the task is defined, with the InfluxQL error's position
   validate(n, report) {
-    const q = n.args[0]
-    if (q?.type !== 'string') return
-    try {
-      if (TEMP_QUERY_CHECK) prepareBatchQuery(q.value)
-    } catch (err) {
-      report(`invalid InfluxQL query: ${err instanceof Error ? err.message : String(err)}`)
-    }
     if (allArgs(n, 'groupBy').filter((v) => v.type === 'time').length > 1) report('groupBy cannot have more than one time dimension')
     if (durationNs(lastArg(n, 'period')) < 0n) report("'period' duration must be non-negative")
     if (durationNs(lastArg(n, 'offset')) < 0n) report("'offset' duration must be non-negative")
   },
-  // Kapacitor checks the schedule when the batch task starts, not when it is defined.
+  // Kapacitor checks the schedule when the batch task starts, not when it is defined; the
+  // query is parsed when its node starts (QueryRuntime.start → TaskStartError with the
+  // InfluxQL error's line and char), so `query('SELECT 1')` is defined and refused when enabled.
   validateAtStart(n, report) {
     if (isSet(n, 'every') && isSet(n, 'cron')) report("must not set both 'every' and 'cron' properties")
     else if (!isSet(n, 'every') && !isSet(n, 'cron')) report("must define one of 'every' or 'cron'")

@@ -90,7 +90,14 @@ export class TaskExecution {
 
   /** A live batch task: every query node starts its schedule. */
   private startQueries(): void {
-    for (const input of this.batchSources()) input.runtime.start()
+    for (const { node, runtime } of this.batchSources()) {
+      try {
+        runtime.start()
+      } catch (err) {
+        // a query that does not parse, or a schedule croner refuses: the task cannot start
+        throw new TaskStartError(`${node.name}: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    }
   }
 
   /** The query nodes in pipeline (creation) order: Kapacitor's order of a batch task's collectors. */

@@ -8,7 +8,8 @@
  */
 import type { PipelineDef } from '../interp/eval/pipeline-def.js'
 import { systemClock, type Clock } from '../model/clock.js'
-import { queryPlan, seriesToBatchesOf } from '../nodes/query-runtime.js'
+import { queryPlan } from '../nodes/query-runtime.js'
+import { seriesToBatches } from './result-batches.js'
 import type { RecordedBatch } from '../record/types.js'
 import type { InfluxDBService } from './influxdb.js'
 import { queryBounds, ticksOver } from './query-schedule.js'
@@ -41,7 +42,7 @@ export async function* batchesOverRange(
         ...(plan.prepared.database ? { db: plan.prepared.database } : {}),
         ...(plan.prepared.retentionPolicy ? { rp: plan.prepared.retentionPolicy } : {}),
       })
-      yield* seriesToBatchesOf(series, { source, stop: bounds.stop, groupedByTime: plan.groupedByTime })
+      yield* seriesToBatches(series, { source, stop: bounds.stop, groupedByTime: plan.groupedByTime })
     }
   }
 }
