@@ -68,15 +68,16 @@ function describe(v: unknown): string {
 
 /**
  * Reads `sections['influxdb']` (an array of tables for `[[influxdb]]`; a single table
- * is one cluster). Throws a ConfigError listing every problem with its key path
+ * is one cluster), with the `KAPACITOR_INFLUXDB_<i>_…` variables of `env` over it. Throws a ConfigError listing every problem with its key path
  * (`influxdb[0].urls[1]: not an http(s) URL: "x"`).
  */
-export function influxdbClustersFromSections(sections: Readonly<Record<string, unknown>>): InfluxDBClusterConfig[] {
+export function influxdbClustersFromSections(sections: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = {}): InfluxDBClusterConfig[] {
   const raw = sections['influxdb']
-  if (raw === undefined) return []
   const problems: string[] = []
-  const items = Array.isArray(raw) ? raw : isTable(raw) ? [raw] : null
-  if (items === null) throw new ConfigError([`influxdb: must be an array of tables ([[influxdb]]), got ${describe(raw)}`])
+  const fromFile = raw === undefined ? [] : Array.isArray(raw) ? raw : isTable(raw) ? [raw] : null
+  if (fromFile === null) throw new ConfigError([`influxdb: must be an array of tables ([[influxdb]]), got ${describe(raw)}`])
+  const items = applyEnv(fromFile, env)
+  if (items.length === 0) return []
   const clusters: InfluxDBClusterConfig[] = []
   items.forEach((item, i) => {
     const at = `influxdb[${i}]`
@@ -100,6 +101,52 @@ export function influxdbClustersFromSections(sections: Readonly<Record<string, u
   if (enabled > 1 && defaultName === undefined) problems.push('influxdb: at least one of the enabled InfluxDB clusters must be marked as default')
   if (problems.length > 0) throw new ConfigError(problems)
   return clusters
+}
+
+const ENV_KEYS = ['enabled', 'default', 'name', 'username', 'password', 'timeout', 'disable-subscriptions',
+  'subscription-protocol', 'subscriptions-sync-interval', 'kapacitor-hostname', 'http-port'] as const
+const BOOL_KEYS = new Set(['enabled', 'default', 'disable-subscriptions'])
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True'])
+const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False'])
+
+/**
+ * `KAPACITOR_INFLUXDB_<i>_<KEY>` (`-` → `_`) and `KAPACITOR_INFLUXDB_<i>_URLS_<j>` over the
+ * file's sections, as config.ts does for `[[udp]]`: an index one past the end adds an
+ * element (a cluster, a URL), so a cluster can be configured from the environment alone.
+ * An empty variable overrides nothing. A value of the wrong kind is left as text for the
+ * reader to refuse with the key's path.
+ */
+function applyEnv(items: readonly unknown[], env: NodeJS.ProcessEnv): unknown[] {
+  const out = [...items]
+  for (let i = 0; ; i++) {
+    const prefix = `KAPACITOR_INFLUXDB_${i}_`
+    const set = (name: string): string | undefined => { const v = env[prefix + name]; return v === undefined || v === '' ? undefined : v }
+    const any = Object.keys(env).some((k) => k.startsWith(prefix) && env[k] !== '')
+    if (i >= out.length) {
+      if (!any) break
+      out.push({})
+    }
+    if (!any || !isTable(out[i])) continue
+    const t: Table = { ...(out[i] as Table) }
+    for (const key of ENV_KEYS) {
+      const v = set(key.toUpperCase().replace(/-/g, '_'))
+      if (v === undefined) continue
+      if (BOOL_KEYS.has(key)) t[key] = GO_TRUE.has(v) ? true : GO_FALSE.has(v) ? false : v
+      else if (key === 'http-port') t[key] = /^\d+$/.test(v.trim()) ? Number(v.trim()) : v
+      else t[key] = v
+    }
+    const urls: unknown[] = Array.isArray(t['urls']) ? [...t['urls']] : t['urls'] === undefined ? [...defaultClusterConfig().urls] : [t['urls']]
+    let changed = false
+    for (let j = 0; j <= urls.length; j++) {
+      const v = set(`URLS_${j}`)
+      if (v === undefined) continue
+      urls[j] = v
+      changed = true
+    }
+    if (changed) t['urls'] = urls
+    out[i] = t
+  }
+  return out
 }
 
 function readCluster(t: Table, at: string, problems: string[]): InfluxDBClusterConfig {

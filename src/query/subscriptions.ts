@@ -53,6 +53,8 @@ export interface SyncOutcome {
 }
 
 const LEGACY_NAME = 'kapacitor'
+/** longest stop() waits for a sync in progress */
+const STOP_WAIT_MS = 5000
 
 export function startSubscriptions(opts: SubscriptionsOptions): Subscriptions {
   const scheduler = opts.scheduler ?? realScheduler
@@ -98,7 +100,10 @@ export function startSubscriptions(opts: SubscriptionsOptions): Subscriptions {
     async stop() {
       stopped = true
       for (const cancel of cancels.splice(0)) cancel()
-      await running
+      // a sync against an influxd that never answers (timeout 0) must not hold the daemon's stop
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([running, new Promise<void>((r) => { timer = setTimeout(r, STOP_WAIT_MS); timer.unref() })])
+      clearTimeout(timer)
     },
   }
 }

@@ -97,3 +97,23 @@ t.test('bad values name their key path; every problem is listed', async (t) => {
   t.throws(() => influxdbClustersFromSections({ influxdb: [{ urls: [] }] }), /influxdb\[0\]\.urls: must specify at least one InfluxDB URL/)
   t.throws(() => influxdbClustersFromSections({ influxdb: 'x' }), /influxdb: must be an array of tables/)
 })
+
+t.test('KAPACITOR_INFLUXDB_<i>_<KEY> environment overrides, URLS_<j> too; one past the end adds', async (t) => {
+  const sections = { influxdb: [{ name: 'a', default: true, urls: ['http://file:8086'] }] }
+  const [a, b] = influxdbClustersFromSections(sections, {
+    KAPACITOR_INFLUXDB_0_URLS_0: 'http://env:8086',
+    KAPACITOR_INFLUXDB_0_URLS_1: 'http://env2:8086',
+    KAPACITOR_INFLUXDB_0_TIMEOUT: '5s',
+    KAPACITOR_INFLUXDB_0_DISABLE_SUBSCRIPTIONS: 'true',
+    KAPACITOR_INFLUXDB_0_HTTP_PORT: '9093',
+    KAPACITOR_INFLUXDB_0_USERNAME: '',
+    KAPACITOR_INFLUXDB_1_NAME: 'b',
+    KAPACITOR_INFLUXDB_1_URLS_0: 'http://b:8086',
+  })
+  t.same([a!.name, a!.urls, a!.timeoutMs, a!.disableSubscriptions, a!.httpPort, a!.username], ['a', ['http://env:8086', 'http://env2:8086'], 5000, true, 9093, ''])
+  t.same([b!.name, b!.urls, b!.default], ['b', ['http://b:8086'], false])
+  const [only] = influxdbClustersFromSections({}, { KAPACITOR_INFLUXDB_0_URLS_0: 'http://only:8086' })
+  t.same(only, defaultClusterConfig({ urls: ['http://only:8086'] }), 'a cluster from the environment alone')
+  t.throws(() => influxdbClustersFromSections({}, { KAPACITOR_INFLUXDB_0_ENABLED: 'yes' }), /influxdb\[0\]\.enabled: must be true or false, got "yes"/)
+  t.same(influxdbClustersFromSections({}, { KAPACITOR_INFLUXDB_0_NAME: '' }), [], 'empty variables override nothing')
+})
