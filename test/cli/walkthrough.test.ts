@@ -230,5 +230,5 @@ t.test('the walkthrough: record, define a streamer, replay, edit, replay, enable
   t.equal(onRemote['script'], script('usage_system'), 'the raw script as written')
   await httpWrite(remote, telegraf(100, 107))
   const out3 = (await getJson(`${remote.url}/kapacitor/v1/tasks/cpu_alert/out`)).body as HttpOut
-  t.same(out3.series![0]!.values, [['2023-11-14T22:30:00Z', 2 * 102.5]], 'mean usage_system of intervals 100..105 (cpu0 filtered out by the where)')
+  t.same(out3.series![0]!.values, [['2023-11-14T22:31:00Z', 2 * 102.5]], 'mean usage_system of intervals 100..105, at the window\'s end (cpu0 filtered out by the where)')
 })
