@@ -2117,7 +2117,7 @@ function peg$parse(input, options) {
       s5 = peg$parseCmpOp();
       if (s5 !== peg$FAILED) {
         s6 = peg$parse_();
-        s7 = peg$parseCmpOperand();
+        s7 = peg$parseAddExpr();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
           s3 = peg$f49(s1, s5, s7);
@@ -2136,7 +2136,7 @@ function peg$parse(input, options) {
         s5 = peg$parseCmpOp();
         if (s5 !== peg$FAILED) {
           s6 = peg$parse_();
-          s7 = peg$parseCmpOperand();
+          s7 = peg$parseAddExpr();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
             s3 = peg$f49(s1, s5, s7);
@@ -2154,17 +2154,6 @@ function peg$parse(input, options) {
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseCmpOperand() {
-    let s0;
-
-    s0 = peg$parseRegexLit();
-    if (s0 === peg$FAILED) {
-      s0 = peg$parseAddExpr();
     }
 
     return s0;
@@ -2865,10 +2854,7 @@ function peg$parse(input, options) {
 
     s0 = peg$parseWildcard();
     if (s0 === peg$FAILED) {
-      s0 = peg$parseRegexLit();
-      if (s0 === peg$FAILED) {
-        s0 = peg$parseOrExpr();
-      }
+      s0 = peg$parseOrExpr();
     }
 
     return s0;

@@ -1,9 +1,11 @@
 import t from 'tap'
 import { parseInfluxQL, InfluxQLError } from '../../src/query/batch-query.js'
 import {
-  formatSelect, formatDuration, formatFloat, quoteIdent,
-  type Binary, type Call, type Measurement, type SelectStatement, type VarRef,
+  formatSelect, formatExpr, formatDuration, formatFloat, quoteIdent,
+  type Binary, type BinaryOp, type Call, type Expr, type Measurement, type SelectStatement, type VarRef,
 } from '../../src/query/influxql-ast.js'
+import { startInfluxd } from '../fixtures/influxd.js'
+import { seededRandom } from '../fixtures/seeded-random.js'
 
 // Every query of this file that parses; the fixed-point test at the end goes through all of them.
 const parsed: string[] = []
@@ -177,6 +179,88 @@ t.test('names are quoted only when they must be', async (t) => {
   t.equal(quoteIdent('ünï'), '"ünï"')
   t.equal(quoteIdent('say "x"\n'), '"say \\"x\\"\\n"')
   t.equal(quoteIdent(''), '""')
+})
+
+// A random expression tree as a program would build it (no Paren nodes): the printer must
+// add exactly the parentheses that make the text parse back to the same tree.
+const OPS: readonly BinaryOp[] = ['OR', 'AND', '=', '!=', '<', '>=', '=~', '+', '-', '|', '*', '/', '%', '&']
+function randomExpr(rnd: () => number, depth: number): Expr {
+  const r = rnd()
+  if (depth <= 0 || r < 0.25) {
+    const leaf = Math.floor(rnd() * 7)
+    switch (leaf) {
+      case 0: return { kind: 'VarRef', name: ['host', 'usage idle', 'select', 'v'][Math.floor(rnd() * 4)]! }
+      case 1: return { kind: 'Integer', value: BigInt(Math.floor(rnd() * 2000) - 1000) }
+      case 2: return { kind: 'Number', value: (Math.floor(rnd() * 2000) - 1000) / 8 }
+      case 3: return { kind: 'String', value: ["a'b", 'c\\d', 'x\ny', ''][Math.floor(rnd() * 4)]! }
+      case 4: return { kind: 'Duration', ns: BigInt(Math.floor(rnd() * 100) - 50) * 1_000_000_000n }
+      case 5: return { kind: 'Regex', source: ['^a/b$', 'x.*', '\\d+'][Math.floor(rnd() * 3)]! }
+      default: return { kind: 'Call', name: 'mean', args: [randomExpr(rnd, depth - 1)] }
+    }
+  }
+  if (r < 0.35) return { kind: 'Unary', op: '-', operand: randomExpr(rnd, depth - 1) }
+  return { kind: 'Binary', op: OPS[Math.floor(rnd() * OPS.length)]!, left: randomExpr(rnd, depth - 1), right: randomExpr(rnd, depth - 1) }
+}
+
+/** The tree without locations and the parentheses the printer added. */
+function shape(e: Expr): unknown {
+  switch (e.kind) {
+    case 'Paren': return shape(e.expr)
+    case 'Binary': return [e.op, shape(e.left), shape(e.right)]
+    case 'Unary': {
+      // `-5` reads back as the literal -5, `-(…)` as a negation
+      const s = shape(e.operand) as { kind?: string; value?: number | bigint; ns?: bigint }
+      if (s.kind === 'Integer') return { kind: 'Integer', value: -(s.value as bigint) }
+      if (s.kind === 'Number') return { kind: 'Number', value: -(s.value as number) }
+      if (s.kind === 'Duration') return { kind: 'Duration', ns: -s.ns! }
+      return ['neg', s]
+    }
+    case 'Call': return [e.name, e.args.map(shape)]
+    default: { const { loc: _loc, ...rest } = e as Expr & { loc?: unknown }; return rest }
+  }
+}
+
+t.test('built expression trees print with the parentheses their structure needs (seeded random trees)', async (t) => {
+  const seed = 20261125
+  const rnd = seededRandom(seed)
+  let failures = 0
+  for (let i = 0; i < 500 && failures < 5; i++) {
+    const e = randomExpr(rnd, 5)
+    const text = formatExpr(e)
+    const back = parseInfluxQL(`SELECT v FROM m WHERE ${text}`).where!
+    if (JSON.stringify(shape(back), big) !== JSON.stringify(shape(e), big)) {
+      failures++
+      t.fail(`seed ${seed} tree ${i}: ${text}`, { found: JSON.stringify(shape(back), big), wanted: JSON.stringify(shape(e), big) })
+    }
+  }
+  t.equal(failures, 0)
+})
+
+function big(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : v
+}
+
+// What influxd's own parser says about the same texts (its semantic errors, like an unknown
+// database, do not matter here; "error parsing query" does).
+t.test('influxd parses every canonical form; what we refuse as bad syntax it refuses too', async (t) => {
+  const influx = await startInfluxd()
+  t.teardown(() => influx.stop())
+  await influx.createDatabase('db')
+  const parseError = async (q: string): Promise<string | undefined> => {
+    const r = await influx.queryRaw(q, { db: 'db' })
+    const m = /"error":"(error parsing query[^"]*)"/.exec(r.text)
+    return m?.[1]
+  }
+  for (const [, canonical] of CANONICAL) t.equal(await parseError(canonical), undefined, canonical)
+  // refused here for a batch task's sake, valid InfluxQL for influxd
+  const batchOnly = new Set([
+    '', 'SHOW DATABASES', '  \n  drop measurement cpu', 'SELECT v FROM m; SELECT w FROM n',
+    'SELECT v FROM (SELECT w FROM n)', 'SELECT v FROM m LIMIT 99999999999999999999',
+  ])
+  for (const [q] of ERRORS) {
+    if (batchOnly.has(q)) continue
+    t.match(await parseError(q), /^error parsing query/, JSON.stringify(q))
+  }
 })
 
 // Runs last: every query parsed above (and its canonical text) is a fixed point of print∘parse.
