@@ -21,6 +21,11 @@ import { defaultClusterConfig } from '../../src/query/influxdb-config.js'
 import { createInfluxDBService } from '../../src/query/influxdb-service.js'
 import { startInfluxd, type Influxd } from '../fixtures/influxd.js'
 import { RestartableInfluxd } from '../query/restartable-influxd.js'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defaultConfig, type Config } from '../../src/server/config.js'
+import { startDaemon } from '../../src/server/daemon.js'
 
 const silent = pino({ level: process.env['DEBUG_OUT'] ? 'debug' : 'silent' })
 let influx: Influxd
@@ -228,5 +233,40 @@ t.test('no cluster configured: the task does not start; a bad precision is a def
   const defined = definePipeline(`stream|from()|influxDBOut()`, { type: 'stream', dbrps: [{ db: 'a', rp: 'b' }] })
   t.throws(() => new TaskExecution({ id: 'x', type: 'stream', dbrps: defined.dbrps, pipeline: defined.pipeline, logger: silent, clock: new ManualScheduler().clock, services: newTaskServices(), scheduler: new ManualScheduler() }),
     new TaskStartError('influxDBOut: no InfluxDB cluster is configured ([[influxdb]])'))
+  const named = definePipeline(`stream|from()|influxDBOut().cluster('nope')`, { type: 'stream', dbrps: [{ db: 'a', rp: 'b' }] })
+  const services = newTaskServices({ influxdb: createInfluxDBService([defaultClusterConfig({ name: 'only', urls: [influx.url] })], silent) })
+  t.throws(() => new TaskExecution({ id: 'x', type: 'stream', dbrps: named.dbrps, pipeline: named.pipeline, logger: silent, clock: new ManualScheduler().clock, services, scheduler: new ManualScheduler() }),
+    new TaskStartError('influxDBOut: unknown InfluxDB cluster "nope"'))
   t.throws(() => definePipeline(`stream|from()|influxDBOut().precision('x')`, { type: 'stream', dbrps: [{ db: 'a', rp: 'b' }] }), /invalid precision "x"/)
+})
+
+t.test('through a daemon with [[influxdb]]: /write to kapacitord → task → influxd', async (t) => {
+  await influx.createDatabase('fromdaemon')
+  const dataDir = mkdtempSync(join(tmpdir(), 'kapacitord-out-'))
+  const base = defaultConfig()
+  const config: Config = {
+    ...base, dataDir, http: { ...base.http, bindAddress: '127.0.0.1:0', logEnabled: false },
+    sections: { influxdb: [{ name: 'local', urls: [influx.url], 'disable-subscriptions': true }] },
+  }
+  const daemon = await startDaemon({ config, logger: silent })
+  t.teardown(async () => { await daemon.stop(); rmSync(dataDir, { recursive: true, force: true }) })
+  const url = `http://127.0.0.1:${daemon.httpAddress.port}`
+  const res = await fetch(`${url}/kapacitor/v1/tasks`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: 'copy', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], status: 'enabled',
+      script: "stream|from().measurement('cpu')|eval(lambda: \"v\" * 2).as('double')|influxDBOut().database('fromdaemon').buffer(1)",
+    }),
+  })
+  t.equal(res.status, 200, await res.text())
+  const w = await fetch(`${url}/write?db=telegraf&rp=autogen`, { method: 'POST', body: 'cpu,host=h v=21i 1700000000000000007\n' })
+  t.equal(w.status, 204)
+  // buffer(1): written on arrival; influxd is an external process, polled for a bounded time
+  const deadline = Date.now() + 10_000
+  let got: Awaited<ReturnType<Influxd['readAll']>> = []
+  while (got.length === 0 && Date.now() < deadline) {
+    got = await influx.readAll('fromdaemon')
+    if (got.length === 0) await new Promise((r) => setTimeout(r, 50))
+  }
+  t.same(got, [{ name: 'cpu', tags: { host: 'h' }, fields: { double: 42n }, time: 1700000000000000007n }])
 })
