@@ -12,9 +12,6 @@ import type { Progress } from '../../src/cli/wait.js'
 import { startInfluxd } from '../fixtures/influxd.js'
 import { runCli, startCliEnv, type CliEnv } from './cli-env.js'
 
-const TODO_RECORDINGS = 'waits for the recordings API (helper "recordings")'
-const TODO_REPLAYS = 'waits for the recordings and replays API (helpers "recordings", "replays")'
-
 const STREAMER = `stream
     |from()
     |httpOut('out')
@@ -28,7 +25,7 @@ async function streamer(k: CliEnv, name: string, from = 'cpu'): Promise<void> {
 
 interface HttpOut { series: Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }> | null }
 
-t.test('start-recording, stop-recording: the ID, RecordingID=<id>, listed running then finished', { todo: TODO_RECORDINGS }, async (t) => {
+t.test('start-recording, stop-recording: the ID, RecordingID=<id>, listed running then finished', async (t) => {
   const k = await startCliEnv(t)
   const started = await k.kapacitor('start-recording', '-id', 'walk1')
   t.same(started, { code: 0, out: 'walk1\n', err: '' })
@@ -56,7 +53,7 @@ t.test('start-recording, stop-recording: the ID, RecordingID=<id>, listed runnin
   t.not(dup.err, '')
 })
 
-t.test('every point of every db/rp, in order: export-recording writes Kapacitor\'s .srpl; import-recording brings it back', { todo: TODO_RECORDINGS }, async (t) => {
+t.test('every point of every db/rp, in order: export-recording writes Kapacitor\'s .srpl; import-recording brings it back', async (t) => {
   const k = await startCliEnv(t)
   t.equal((await k.kapacitor('start-recording', '-id', 'all')).code, 0)
   t.equal(await k.write('cpu,host=a v=1.5 1\nmem,host=a used=2i 2\n'), 204)
@@ -83,7 +80,7 @@ t.test('every point of every db/rp, in order: export-recording writes Kapacitor\
   t.match((await k.kapacitor('list', 'recordings', 'copy')).out, /\ncopy +stream +finished /)
 })
 
-t.test('record stream -task -duration waits until the recording ends and prints its ID; -no-wait returns at once', { todo: TODO_RECORDINGS }, async (t) => {
+t.test('record stream -task -duration waits until the recording ends and prints its ID; -no-wait returns at once', async (t) => {
   const k = await startCliEnv(t)
   await streamer(k, 'cpu_task')
   const noWait = await k.kapacitor('record', 'stream', '-task', 'cpu_task', '-duration', '30s', '-recording-id', 'nw', '-no-wait')
@@ -104,7 +101,7 @@ t.test('record stream -task -duration waits until the recording ends and prints 
   t.same(await k.kapacitor('delete', 'recordings', 'nw'), { code: 0, out: '', err: '' })
 })
 
-t.test('record stream --host <influxdb> --query: the result of a query as a stream recording, ints stay ints', { todo: TODO_RECORDINGS }, async (t) => {
+t.test('record stream --host <influxdb> --query: the result of a query as a stream recording, ints stay ints', async (t) => {
   const influx = await startInfluxd()
   t.teardown(() => influx.stop())
   await influx.createDatabase('telegraf')
@@ -125,7 +122,7 @@ t.test('record stream --host <influxdb> --query: the result of a query as a stre
   t.match(lines[5], / 2000000000$/)
 })
 
-t.test('replay <recording> <task> and -recording/-task; the replay\'s httpOut; list, show -replay, delete', { todo: TODO_REPLAYS }, async (t) => {
+t.test('replay <recording> <task> and -recording/-task; the replay\'s httpOut; list, show -replay, delete', async (t) => {
   const k = await startCliEnv(t)
   await streamer(k, 'cpu_task')
   // Kapacitor's test-data form: plain text, seconds
@@ -160,7 +157,7 @@ t.test('replay <recording> <task> and -recording/-task; the replay\'s httpOut; l
   t.match(missing.err, /nope/, 'the server\'s error')
 })
 
-t.test('replay -no-wait prints the ID at once; the progress of a real-clock replay is shown while it runs', { todo: TODO_REPLAYS }, async (t) => {
+t.test('replay -no-wait prints the ID at once; the progress of a real-clock replay is shown while it runs', async (t) => {
   const k = await startCliEnv(t)
   await streamer(k, 'cpu_task')
   let lines = ''

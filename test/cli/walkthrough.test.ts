@@ -149,7 +149,7 @@ w
 
 interface HttpOut { series: Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }> | null }
 
-t.test('the walkthrough: record, define a streamer, replay, edit, replay, enable, push', { todo: 'waits for the recordings and replays API (helpers "recordings", "replays")' }, async (t) => {
+t.test('the walkthrough: record, define a streamer, replay, edit, replay, enable, push', async (t) => {
   const local = await startKapacitord(t, true)
   t.ok(local.udpPort, 'the [[udp]] listener is bound')
   const cwd = tempDir(t, 'walkthrough-files-')
