@@ -324,6 +324,7 @@ export class AlertRuntime extends BaseRuntime {
     const event: AlertEvent = {
       topic: this.topic, id: g.id, message, details, time, duration, level, previousLevel,
       recoverable: !this.noRecoveries, data, taskName: this.ctx.task, tags,
+      name, group: base.Group, fields,
       ...(this.category !== undefined ? { category: this.category } : {}),
     }
     this.ctx.logger.debug({ level, id: event.id, msg: event.message }, 'alert triggered')

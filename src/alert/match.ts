@@ -50,12 +50,12 @@ export function compileMatch(source: string): MatchFn {
   const state: LambdaState = lambda.newState()
   return (event, changed) => {
     const point: PointLike = {
-      name: event.data[0]?.name ?? '',
+      name: event.name ?? event.data[0]?.name ?? '',
       tags: event.tags,
       fields: {
         [META + 'level']: BigInt(levelRank(event.level)),
         [META + 'changed']: changed,
-        [META + 'name']: event.data[0]?.name ?? '',
+        [META + 'name']: event.name ?? event.data[0]?.name ?? '',
         [META + 'taskName']: event.taskName,
         [META + 'duration']: new Duration(event.duration),
       } as unknown as PointLike['fields'],

@@ -36,6 +36,15 @@ export interface AlertEvent {
   /** the alert node's group tags (handlers like alerta/sensu read tags) */
   readonly tags: Readonly<Record<string, string>>
   readonly category?: string
+  /**
+   * What handler templates see as `.Name`, `.Group` and `.Fields` (Kapacitor's
+   * EventData): the measurement, the group id (`nil` for the nil group) and the fields of
+   * the point that fired (for a batch, its highest-level point). Set by alert nodes;
+   * absent on events a topic makes itself (aggregate).
+   */
+  readonly name?: string
+  readonly group?: string
+  readonly fields?: Readonly<Record<string, unknown>>
 }
 
 /**

@@ -122,8 +122,8 @@ export const alertaDefinition: HandlerDefinition = {
             resource: resource.execute(td), event: event.execute(td), environment: environment.execute(td),
             group: group.execute(td), value: value.execute(td),
             // Kapacitor: without templates both are the measurement name
-            service: services.length === 0 ? [e.data[0]?.name ?? ''] : services.map((s) => s.execute(td)),
-            correlate: correlates.length === 0 ? [e.data[0]?.name ?? ''] : correlates.map((s) => s.execute(td)),
+            service: services.length === 0 ? [e.name ?? e.data[0]?.name ?? ''] : services.map((s) => s.execute(td)),
+            correlate: correlates.length === 0 ? [e.name ?? e.data[0]?.name ?? ''] : correlates.map((s) => s.execute(td)),
           }
           if (r.resource === '' || r.event === '') throw new Error('Resource and Event are required to send an alert')
         } catch (err) {

@@ -178,16 +178,21 @@ export function groupIdOf(e: AlertEvent): string {
 
 /**
  * Kapacitor's alert.Event.TemplateData(): what handler templates see — `.Name .TaskName
- * .Group .Tags .ID .Fields .Level .Time .Duration .Message .Details`. Fields are the
- * first data row's values.
+ * .Group .Tags .ID .Fields .Level .Time .Duration .Message .Details`, from the event's own
+ * name, group and fields; an event without them (made by a topic) falls back to its first
+ * data row and its tags.
  */
 export function eventTemplateData(e: AlertEvent): object {
   const row = e.data[0]
-  const fields: Record<string, unknown> = {}
-  const values = row?.values[0]
-  if (row && values) for (let i = 1; i < row.columns.length; i++) fields[row.columns[i]!] = values[i]
+  let fields: Record<string, unknown>
+  if (e.fields) fields = { ...e.fields }
+  else {
+    fields = {}
+    const values = row?.values[0]
+    if (row && values) for (let i = 1; i < row.columns.length; i++) fields[row.columns[i]!] = values[i]
+  }
   return goStruct({
-    Name: row?.name ?? '', TaskName: e.taskName, Group: groupIdOf(e), Tags: goStringMap({ ...e.tags }),
+    Name: e.name ?? row?.name ?? '', TaskName: e.taskName, Group: e.group ?? groupIdOf(e), Tags: goStringMap({ ...e.tags }),
     ID: e.id, Fields: fields, Level: e.level, Time: new GoTime(e.time), Duration: new GoDuration(e.duration),
     Message: e.message, Details: e.details,
   })
