@@ -3,7 +3,8 @@
  * configured `[[influxdb]]` cluster and through a `host` URL (the design's `record stream
  * --host <influxdb> --query ...`). A stream recording stores the rows as points of the
  * FROM's db/rp, merged by time across series, integers exact beyond 2^53; a batch one
- * stores a batch per series (source 0). Errors: a query that is not fully qualified, no
+ * stores a batch per series (source 0). A batch recording runs the batch task's own
+ * queries over a past range. Errors: a query that is not fully qualified, no
  * cluster, a failing query (the recording fails with InfluxDB's error).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -127,4 +128,22 @@ t.test('errors', async (t) => {
   const failed = await finished(call, 'bad')
   t.equal(failed.status, 200)
   t.match(failed.body, { status: 'failed', error: /.+/ }, "the recording fails with InfluxDB's error")
+})
+
+t.test("a batch recording: the batch task's own query over [start, stop), one entry per query node", async (t) => {
+  const { d, call } = await daemon(t, influx.url)
+  const task = await call('POST', '/kapacitor/v1/tasks', {
+    id: 'bt', type: 'batch', dbrps: [{ db: 'src', rp: 'autogen' }],
+    script: "batch\n  |query('SELECT n FROM \"src\".\"autogen\".\"cpu\"').period(10s).every(10s).groupBy('host')\n  |httpOut('out')\n",
+  })
+  t.equal(task.status, 200, 'batch task defined')
+  const created = await call('POST', `${R}/batch`, { id: 'b1', task: 'bt', start: '2001-09-09T01:46:30Z', stop: '2001-09-09T01:46:50Z' })
+  t.equal(created.status, 201, 'recording started')
+  t.match((await finished(call, 'b1')).body, { type: 'batch', status: 'finished', error: '' })
+  const batches = await batchesOf(d, 'b1')
+  t.same(batches.map((b) => [b.source, b.tags['host'], b.points.map((p) => p.fields['n'])]), [[0, 'a', [9007199254740993n, 4n]], [0, 'b', [-3n]]])
+  t.equal((await call('POST', `${R}/batch`, { task: 'bt', start: '2001-09-09T01:46:50Z', stop: '2001-09-09T01:46:30Z' })).status, 400, 'stop before start')
+  const stream = await call('POST', '/kapacitor/v1/tasks', { id: 'st', type: 'stream', dbrps: [{ db: 'src', rp: 'autogen' }], script: 'stream\n  |from()\n  |httpOut(\'o\')\n' })
+  t.equal(stream.status, 200)
+  t.match((await call('POST', `${R}/batch`, { task: 'st', start: '2001-09-09T01:46:30Z' })).body.error, 'is a stream task')
 })
