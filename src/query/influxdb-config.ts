@@ -169,7 +169,8 @@ function readCluster(t: Table, at: string, problems: string[]): InfluxDBClusterC
   const durationMs = (key: string, def: number): number => {
     const v = t[key]
     if (v === undefined) return def
-    const ns = typeof v === 'string' ? parseGoDuration(v) : null
+    // Go's TOML decoder hands a number to the duration's text parser as its text: `timeout = 0` is valid
+    const ns = typeof v === 'string' ? parseGoDuration(v) : typeof v === 'number' || typeof v === 'bigint' ? parseGoDuration(String(v)) : null
     if (ns === null || ns < 0n) { bad(key, `not a duration (like "10s", "1m30s", "500ms"): ${describe(v)}`); return def }
     return Number(ns / 1_000_000n)
   }

@@ -117,3 +117,10 @@ t.test('KAPACITOR_INFLUXDB_<i>_<KEY> environment overrides, URLS_<j> too; one pa
   t.throws(() => influxdbClustersFromSections({}, { KAPACITOR_INFLUXDB_0_ENABLED: 'yes' }), /influxdb\[0\]\.enabled: must be true or false, got "yes"/)
   t.same(influxdbClustersFromSections({}, { KAPACITOR_INFLUXDB_0_NAME: '' }), [], 'empty variables override nothing')
 })
+
+t.test('timeout = 0 (an integer, as in Kapacitor\'s sample kapacitor.conf) is a duration of 0', async (t) => {
+  const [c] = fromToml(t, '[[influxdb]]\n  enabled = true\n  default = true\n  name = "localhost"\n  urls = ["http://localhost:8086"]\n  timeout = 0\n  [influxdb.subscriptions]\n  [influxdb.excluded-subscriptions]\n    _kapacitor = ["autogen"]\n')
+  t.equal(c!.timeoutMs, 0)
+  t.same(c!.subscriptions, {})
+  t.throws(() => influxdbClustersFromSections({ influxdb: [{ timeout: 10 }] }), /influxdb\[0\]\.timeout: not a duration .*number 10/, 'a bare number other than 0 has no unit')
+})
