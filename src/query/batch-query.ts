@@ -174,6 +174,10 @@ function toSource(m: Measurement): QuerySource {
 // ---------------------------------------------------------------- checks
 
 function checkBatchQuery(s: SelectStatement): void {
+  for (const m of s.sources) {
+    // Kapacitor parses them but cannot run them (its DBRPs() refuses any source but a measurement)
+    if (m.subquery !== undefined) throw located(m.loc, 'subqueries are not supported in a batch query (FROM (SELECT …))')
+  }
   if (s.where !== undefined) {
     for (const e of walkExpr(s.where)) {
       if (e.kind === 'VarRef' && e.name.toLowerCase() === 'time') {

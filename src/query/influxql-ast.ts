@@ -49,13 +49,17 @@ export interface Paren { readonly kind: 'Paren'; readonly expr: Expr; readonly l
 
 export interface Field { readonly kind: 'Field'; readonly expr: Expr; readonly alias?: string; readonly loc?: Loc }
 
-/** A FROM (or INTO) source: `db.rp.name`, `rp.name`, `name`, `db..name`, or a regex last part. */
+/**
+ * A FROM (or INTO) source: `db.rp.name`, `rp.name`, `name`, `db..name`, or a regex last
+ * part; or, in FROM only, a subquery `(SELECT …)` (then `subquery` alone is set).
+ */
 export interface Measurement {
   readonly kind: 'Measurement'
   readonly database?: string
   readonly retentionPolicy?: string
   readonly name?: string
   readonly regex?: RegexLit
+  readonly subquery?: SelectStatement
   readonly loc?: Loc
 }
 
@@ -199,6 +203,7 @@ export function formatExpr(e: Expr): string {
 }
 
 export function formatMeasurement(m: Measurement): string {
+  if (m.subquery !== undefined) return `(${formatSelect(m.subquery)})`
   let out = ''
   if (m.database !== undefined) out += quoteIdent(m.database) + '.'
   if (m.retentionPolicy !== undefined) out += quoteIdent(m.retentionPolicy)

@@ -200,8 +200,8 @@ function peg$parse(input, options) {
   const peg$c4 = "field";
   const peg$c5 = "tag";
   const peg$c6 = "(";
-  const peg$c7 = ".";
-  const peg$c8 = ")";
+  const peg$c7 = ")";
+  const peg$c8 = ".";
   const peg$c9 = "null";
   const peg$c10 = "none";
   const peg$c11 = "previous";
@@ -278,8 +278,8 @@ function peg$parse(input, options) {
   const peg$e4 = peg$literalExpectation("field", true);
   const peg$e5 = peg$literalExpectation("tag", true);
   const peg$e6 = peg$literalExpectation("(", false);
-  const peg$e7 = peg$literalExpectation(".", false);
-  const peg$e8 = peg$literalExpectation(")", false);
+  const peg$e7 = peg$literalExpectation(")", false);
+  const peg$e8 = peg$literalExpectation(".", false);
   const peg$e9 = peg$literalExpectation("null", true);
   const peg$e10 = peg$literalExpectation("none", true);
   const peg$e11 = peg$literalExpectation("previous", true);
@@ -401,9 +401,7 @@ function peg$parse(input, options) {
   function peg$f20(target) {    return target  }
   function peg$f21(head, s) {    return s  }
   function peg$f22(head, tail) {    return [head, ...tail]  }
-  function peg$f23() {
-    error('subqueries are not supported in a batch query (FROM (SELECT …))')
-  }
+  function peg$f23(subquery) {    return { kind: 'Measurement', subquery, loc: loc() }  }
   function peg$f24(db, rp, last) {
     const m = { kind: 'Measurement', database: db.name, ...last, loc: loc() }
     if (rp !== null) m.retentionPolicy = rp.name
@@ -1268,7 +1266,7 @@ function peg$parse(input, options) {
   }
 
   function peg$parseSubquery() {
-    let s0, s1, s2, s3, s4;
+    let s0, s1, s2, s3, s4, s5;
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 40) {
@@ -1280,19 +1278,23 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$parse_();
-      s3 = peg$currPos;
-      peg$silentFails++;
-      s4 = peg$parseKwSelect();
-      peg$silentFails--;
-      if (s4 !== peg$FAILED) {
-        peg$currPos = s3;
-        s3 = undefined;
-      } else {
-        s3 = peg$FAILED;
-      }
+      s3 = peg$parseSelectStatement();
       if (s3 !== peg$FAILED) {
-        peg$savedPos = s0;
-        s0 = peg$f23();
+        s4 = peg$parse_();
+        if (input.charCodeAt(peg$currPos) === 41) {
+          s5 = peg$c7;
+          peg$currPos++;
+        } else {
+          s5 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e7); }
+        }
+        if (s5 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f23(s3);
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1312,11 +1314,11 @@ function peg$parse(input, options) {
     s1 = peg$parseIdent();
     if (s1 !== peg$FAILED) {
       if (input.charCodeAt(peg$currPos) === 46) {
-        s2 = peg$c7;
+        s2 = peg$c8;
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e7); }
+        if (peg$silentFails === 0) { peg$fail(peg$e8); }
       }
       if (s2 !== peg$FAILED) {
         s3 = peg$parseIdent();
@@ -1324,11 +1326,11 @@ function peg$parse(input, options) {
           s3 = null;
         }
         if (input.charCodeAt(peg$currPos) === 46) {
-          s4 = peg$c7;
+          s4 = peg$c8;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e7); }
+          if (peg$silentFails === 0) { peg$fail(peg$e8); }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$parseMeasurementLast();
@@ -1356,11 +1358,11 @@ function peg$parse(input, options) {
       s1 = peg$parseIdent();
       if (s1 !== peg$FAILED) {
         if (input.charCodeAt(peg$currPos) === 46) {
-          s2 = peg$c7;
+          s2 = peg$c8;
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e7); }
+          if (peg$silentFails === 0) { peg$fail(peg$e8); }
         }
         if (s2 !== peg$FAILED) {
           s3 = peg$parseMeasurementLast();
@@ -1527,11 +1529,11 @@ function peg$parse(input, options) {
         if (s5 !== peg$FAILED) {
           s6 = peg$parse_();
           if (input.charCodeAt(peg$currPos) === 41) {
-            s7 = peg$c8;
+            s7 = peg$c7;
             peg$currPos++;
           } else {
             s7 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e8); }
+            if (peg$silentFails === 0) { peg$fail(peg$e7); }
           }
           if (s7 !== peg$FAILED) {
             peg$savedPos = s0;
@@ -1900,11 +1902,11 @@ function peg$parse(input, options) {
           if (s6 !== peg$FAILED) {
             s7 = peg$parse_();
             if (input.charCodeAt(peg$currPos) === 41) {
-              s8 = peg$c8;
+              s8 = peg$c7;
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e8); }
+              if (peg$silentFails === 0) { peg$fail(peg$e7); }
             }
             if (s8 !== peg$FAILED) {
               peg$savedPos = s0;
@@ -2711,11 +2713,11 @@ function peg$parse(input, options) {
       if (s3 !== peg$FAILED) {
         s4 = peg$parse_();
         if (input.charCodeAt(peg$currPos) === 41) {
-          s5 = peg$c8;
+          s5 = peg$c7;
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e8); }
+          if (peg$silentFails === 0) { peg$fail(peg$e7); }
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
@@ -2758,11 +2760,11 @@ function peg$parse(input, options) {
         }
         s6 = peg$parse_();
         if (input.charCodeAt(peg$currPos) === 41) {
-          s7 = peg$c8;
+          s7 = peg$c7;
           peg$currPos++;
         } else {
           s7 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e8); }
+          if (peg$silentFails === 0) { peg$fail(peg$e7); }
         }
         if (s7 !== peg$FAILED) {
           peg$savedPos = s0;
@@ -2892,11 +2894,11 @@ function peg$parse(input, options) {
       s2 = [];
       s3 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 46) {
-        s4 = peg$c7;
+        s4 = peg$c8;
         peg$currPos++;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e7); }
+        if (peg$silentFails === 0) { peg$fail(peg$e8); }
       }
       if (s4 !== peg$FAILED) {
         s5 = peg$parseIdent();
@@ -2915,11 +2917,11 @@ function peg$parse(input, options) {
         s2.push(s3);
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
-          s4 = peg$c7;
+          s4 = peg$c8;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e7); }
+          if (peg$silentFails === 0) { peg$fail(peg$e8); }
         }
         if (s4 !== peg$FAILED) {
           s5 = peg$parseIdent();
@@ -3468,11 +3470,11 @@ function peg$parse(input, options) {
       }
     }
     if (input.charCodeAt(peg$currPos) === 46) {
-      s4 = peg$c7;
+      s4 = peg$c8;
       peg$currPos++;
     } else {
       s4 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e7); }
+      if (peg$silentFails === 0) { peg$fail(peg$e8); }
     }
     if (s4 !== peg$FAILED) {
       s5 = [];

@@ -129,6 +129,8 @@ const REFUSED: ReadonlyArray<readonly [string, number, number, string]> = [
   ['SELECT mean(v) FROM m GROUP BY host, time(1m)', 1, 38, "the query must not contain GROUP BY time(…): use the query node's .groupBy(time(…))"],
   ['SELECT mean(v) FROM m GROUP BY TIME(1m, 10s)', 1, 32, "the query must not contain GROUP BY time(…): use the query node's .groupBy(time(…))"],
   ['SELECT mean(v) FROM m GROUP BY host fill(0)', 1, 37, "the query must not contain fill(…): use the query node's .fill(…)"],
+  ['SELECT * FROM (SELECT usage FROM telegraf.autogen.cpu)', 1, 15, 'subqueries are not supported in a batch query (FROM (SELECT …))'],
+  ['SELECT v FROM a,\n  (SELECT v FROM b)', 2, 3, 'subqueries are not supported in a batch query (FROM (SELECT …))'],
   ['SHOW MEASUREMENTS', 1, 1, 'the query is not a SELECT statement (it starts with SHOW)'],
   ['DELETE FROM m', 1, 1, 'the query is not a SELECT statement (it starts with DELETE)'],
   ['SELECT v FROM m;\nSELECT w FROM m', 2, 1, 'the query must be a single SELECT statement, found a second statement'],
