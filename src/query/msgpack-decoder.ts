@@ -14,6 +14,9 @@ export type MsgValue =
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
+/** fixint values as bigint, made once (0..127 and -32..-1 are most of a result's small ints) */
+const FIXINT: readonly bigint[] = Array.from({ length: 256 }, (_, b) => BigInt(b <= 0x7f ? b : b >= 0xe0 ? b - 0x100 : 0))
+
 /** Decodes one MessagePack value that fills the whole buffer; throws on truncated or unknown input. */
 export function decodeMsgpack(buf: Uint8Array): MsgValue {
   const r = new Reader(buf)
@@ -38,7 +41,18 @@ class Reader {
 
   private str(n: number): string {
     const p = this.take(n)
-    return utf8.decode(this.buf.subarray(p, p + n))
+    const b = this.buf
+    // short ASCII (tag values, column names): cheaper than a TextDecoder call
+    if (n <= 24) {
+      let s = ''
+      for (let i = p; i < p + n; i++) {
+        const c = b[i]!
+        if (c >= 0x80) return utf8.decode(b.subarray(p, p + n))
+        s += String.fromCharCode(c)
+      }
+      return s
+    }
+    return utf8.decode(b.subarray(p, p + n))
   }
 
   private bin(n: number): Uint8Array {
@@ -70,8 +84,7 @@ class Reader {
 
   value(): MsgValue {
     const b = this.buf[this.take(1)]!
-    if (b <= 0x7f) return BigInt(b)
-    if (b >= 0xe0) return BigInt(b - 0x100)
+    if (b <= 0x7f || b >= 0xe0) return FIXINT[b]!
     if ((b & 0xf0) === 0x80) return this.map(b & 0x0f)
     if ((b & 0xf0) === 0x90) return this.arr(b & 0x0f)
     if ((b & 0xe0) === 0xa0) return this.str(b & 0x1f)
