@@ -180,3 +180,23 @@ t.test('replay -no-wait prints the ID at once; the progress of a real-clock repl
   t.equal(events.at(-2), '1', 'complete when finished')
   t.equal(events.at(-1), 'stop')
 })
+
+t.test('failures exit 1 with the server\'s message', async (t) => {
+  const k = await startCliEnv(t)
+  const garbage = k.file('garbage.srpl', 'garbage')
+  const cases: Array<[string[], string]> = [
+    [['export-recording', 'ghost'], 'no recording with id ghost\n'],
+    [['stop-recording', 'ghost'], 'no recording with id ghost\n'],
+    [['import-recording', garbage], 'invalid .srpl file: line 1: invalid replay file format, expected another line\n'],
+    [['record', 'stream', '-task', 'ghost', '-duration', '1s'], 'no task exists with ID ghost\n'],
+    [['record', 'query', '-query', 'SELECT v FROM db.rp.m', '-type', 'stream'], 'no InfluxDB cluster is configured ([[influxdb]])\n'],
+    [['replay', 'ghost', 'nosuchtask'], 'task load: no task exists with ID nosuchtask\n'],
+    [['replay-live', 'query', '-task', 'nosuchtask', '-query', 'SELECT v FROM db.rp.m'], 'task load: no task exists with ID nosuchtask\n'],
+  ]
+  for (const [args, err] of cases) t.same(await k.kapacitor(...args), { code: 1, out: '', err }, args.join(' '))
+  t.same(await k.kapacitor('delete', 'recordings', 'ghost'), { code: 0, out: '', err: '' }, 'deleting what is not there is not an error (Kapacitor)')
+  await k.daemon.stop()
+  const down = await k.kapacitor('start-recording')
+  t.equal(down.code, 1)
+  t.match(down.err, new RegExp(`^POST ${k.url}/kapacitor/v1/recordings/stream: .*ECONNREFUSED`))
+})
