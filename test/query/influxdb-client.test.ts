@@ -65,6 +65,16 @@ t.test('write then query: int64 exact above 2^53, float 1.0 stays a float, ns ti
   t.equal(b.values[0]![1], null, 'missing values are null')
 })
 
+t.test('strings: short and long, ASCII and not; tags too; integers of every width', async (t) => {
+  const c = createInfluxDBClient(defaultClusterConfig({ urls: [influx.url] }), logger)
+  const long = 'héllo wörld — a string longer than twenty-four bytes ✓'
+  await c.write(`strs,city=Zürich short="ab",accent="é",long="${long}",i8=-100i,i16=30000i,i32=-2000000000i,u32=4000000000i 7`, { db: 'db' })
+  const [s] = await c.query('SELECT * FROM strs GROUP BY *', { db: 'db' })
+  t.same(s!.tags, { city: 'Zürich' })
+  t.same(s!.columns, ['time', 'accent', 'i16', 'i32', 'i8', 'long', 'short', 'u32'])
+  t.same(s!.values, [[7n, 'é', 30000n, -2000000000n, -100n, long, 'ab', 4000000000n]])
+})
+
 t.test('write options: rp, precision', async (t) => {
   const c = createInfluxDBClient(defaultClusterConfig({ urls: [influx.url] }), logger)
   await c.query('CREATE RETENTION POLICY "week" ON "db" DURATION 1000w REPLICATION 1')
