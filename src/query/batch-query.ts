@@ -217,15 +217,17 @@ function describeExpected(list: readonly Expectation[]): string[] {
   const out = new Set<string>()
   for (const x of list) {
     switch (x.type) {
-      case 'literal': out.add(JSON.stringify(/^[a-z]+$/i.test(x.text) ? x.text.toUpperCase() : x.text)); break
+      case 'literal': out.add(describeLiteral(x.text)); break
       case 'other': if (x.description !== 'whitespace') out.add(x.description); break
       case 'end': out.add('end of input'); break
       case 'any': case 'class': break // parts of a token (the +/- operator class, the first letter of a name)
     }
   }
-  // NOT and DISTINCT are tried at every operand; neither is what a user wants to hear about
+  // NOT and DISTINCT are tried at every operand, == after every one (all three only to
+  // explain a mistake); none is what a user wants to hear about
   out.delete('"NOT"')
   out.delete('"DISTINCT"')
+  out.delete('"=="')
   if (OPERAND_STARTS.filter((t) => out.has(t)).length >= 4) {
     for (const t of OPERAND_STARTS) out.delete(t)
     out.add('an expression')
@@ -235,6 +237,13 @@ function describeExpected(list: readonly Expectation[]): string[] {
     out.add('an operator')
   }
   return [...out]
+}
+
+/** Keywords in upper case; fill and tz are written as the calls they are. */
+function describeLiteral(text: string): string {
+  const lower = text.toLowerCase()
+  if (lower === 'fill' || lower === 'tz') return `${lower}(…)`
+  return JSON.stringify(/^[a-z]+$/i.test(text) ? text.toUpperCase() : text)
 }
 
 function describeFound(text: string, offset: number): string {

@@ -213,48 +213,49 @@ function peg$parse(input, options) {
   const peg$c17 = "!~";
   const peg$c18 = "!=";
   const peg$c19 = "<>";
-  const peg$c20 = "<=";
-  const peg$c21 = ">=";
-  const peg$c22 = "=";
-  const peg$c23 = "<";
-  const peg$c24 = ">";
-  const peg$c25 = "/";
-  const peg$c26 = "%";
-  const peg$c27 = "&";
-  const peg$c28 = "float";
-  const peg$c29 = "integer";
-  const peg$c30 = "unsigned";
-  const peg$c31 = "string";
-  const peg$c32 = "boolean";
-  const peg$c33 = "\"";
-  const peg$c34 = "\\";
-  const peg$c35 = "ns";
-  const peg$c36 = "ms";
-  const peg$c37 = "'";
-  const peg$c38 = "\\/";
-  const peg$c39 = "select";
-  const peg$c40 = "from";
-  const peg$c41 = "where";
-  const peg$c42 = "group";
-  const peg$c43 = "by";
-  const peg$c44 = "order";
-  const peg$c45 = "limit";
-  const peg$c46 = "offset";
-  const peg$c47 = "slimit";
-  const peg$c48 = "soffset";
-  const peg$c49 = "as";
-  const peg$c50 = "into";
-  const peg$c51 = "and";
-  const peg$c52 = "or";
-  const peg$c53 = "not";
-  const peg$c54 = "asc";
-  const peg$c55 = "desc";
-  const peg$c56 = "true";
-  const peg$c57 = "false";
-  const peg$c58 = "distinct";
-  const peg$c59 = "--";
-  const peg$c60 = "/*";
-  const peg$c61 = "*/";
+  const peg$c20 = "==";
+  const peg$c21 = "<=";
+  const peg$c22 = ">=";
+  const peg$c23 = "=";
+  const peg$c24 = "<";
+  const peg$c25 = ">";
+  const peg$c26 = "/";
+  const peg$c27 = "%";
+  const peg$c28 = "&";
+  const peg$c29 = "float";
+  const peg$c30 = "integer";
+  const peg$c31 = "unsigned";
+  const peg$c32 = "string";
+  const peg$c33 = "boolean";
+  const peg$c34 = "\"";
+  const peg$c35 = "\\";
+  const peg$c36 = "ns";
+  const peg$c37 = "ms";
+  const peg$c38 = "'";
+  const peg$c39 = "\\/";
+  const peg$c40 = "select";
+  const peg$c41 = "from";
+  const peg$c42 = "where";
+  const peg$c43 = "group";
+  const peg$c44 = "by";
+  const peg$c45 = "order";
+  const peg$c46 = "limit";
+  const peg$c47 = "offset";
+  const peg$c48 = "slimit";
+  const peg$c49 = "soffset";
+  const peg$c50 = "as";
+  const peg$c51 = "into";
+  const peg$c52 = "and";
+  const peg$c53 = "or";
+  const peg$c54 = "not";
+  const peg$c55 = "asc";
+  const peg$c56 = "desc";
+  const peg$c57 = "true";
+  const peg$c58 = "false";
+  const peg$c59 = "distinct";
+  const peg$c60 = "--";
+  const peg$c61 = "/*";
+  const peg$c62 = "*/";
 
   const peg$r0 = /^[0-9]/;
   const peg$r1 = /^[\-+|\^]/;
@@ -294,69 +295,70 @@ function peg$parse(input, options) {
   const peg$e20 = peg$literalExpectation("!~", false);
   const peg$e21 = peg$literalExpectation("!=", false);
   const peg$e22 = peg$literalExpectation("<>", false);
-  const peg$e23 = peg$literalExpectation("<=", false);
-  const peg$e24 = peg$literalExpectation(">=", false);
-  const peg$e25 = peg$literalExpectation("=", false);
-  const peg$e26 = peg$literalExpectation("<", false);
-  const peg$e27 = peg$literalExpectation(">", false);
-  const peg$e28 = peg$classExpectation(["-", "+", "|", "^"], false, false, false);
-  const peg$e29 = peg$literalExpectation("/", false);
-  const peg$e30 = peg$literalExpectation("%", false);
-  const peg$e31 = peg$literalExpectation("&", false);
-  const peg$e32 = peg$literalExpectation("float", true);
-  const peg$e33 = peg$literalExpectation("integer", true);
-  const peg$e34 = peg$literalExpectation("unsigned", true);
-  const peg$e35 = peg$literalExpectation("string", true);
-  const peg$e36 = peg$literalExpectation("boolean", true);
-  const peg$e37 = peg$otherExpectation("an identifier");
-  const peg$e38 = peg$literalExpectation("\"", false);
-  const peg$e39 = peg$classExpectation(["\"", "\\", "\n"], true, false, false);
-  const peg$e40 = peg$literalExpectation("\\", false);
-  const peg$e41 = peg$classExpectation(["\"", "\n"], true, false, false);
-  const peg$e42 = peg$classExpectation(["\\", "\"", "n"], false, false, false);
-  const peg$e43 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
-  const peg$e44 = peg$otherExpectation("a function name");
-  const peg$e45 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
-  const peg$e46 = peg$otherExpectation("a duration");
-  const peg$e47 = peg$literalExpectation("ns", false);
-  const peg$e48 = peg$literalExpectation("ms", false);
-  const peg$e49 = peg$classExpectation(["u", "\xB5", "s", "m", "h", "d", "w"], false, false, false);
-  const peg$e50 = peg$otherExpectation("a number");
-  const peg$e51 = peg$otherExpectation("a string");
-  const peg$e52 = peg$literalExpectation("'", false);
-  const peg$e53 = peg$classExpectation(["'", "\n"], true, false, false);
-  const peg$e54 = peg$classExpectation(["'", "\\", "\n"], true, false, false);
-  const peg$e55 = peg$classExpectation(["\\", "'", "\"", "n"], false, false, false);
-  const peg$e56 = peg$anyExpectation();
-  const peg$e57 = peg$otherExpectation("a boolean");
-  const peg$e58 = peg$otherExpectation("a regex");
-  const peg$e59 = peg$literalExpectation("\\/", false);
-  const peg$e60 = peg$classExpectation(["/", "\\", "\n"], true, false, false);
-  const peg$e61 = peg$literalExpectation("select", true);
-  const peg$e62 = peg$literalExpectation("from", true);
-  const peg$e63 = peg$literalExpectation("where", true);
-  const peg$e64 = peg$literalExpectation("group", true);
-  const peg$e65 = peg$literalExpectation("by", true);
-  const peg$e66 = peg$literalExpectation("order", true);
-  const peg$e67 = peg$literalExpectation("limit", true);
-  const peg$e68 = peg$literalExpectation("offset", true);
-  const peg$e69 = peg$literalExpectation("slimit", true);
-  const peg$e70 = peg$literalExpectation("soffset", true);
-  const peg$e71 = peg$literalExpectation("as", true);
-  const peg$e72 = peg$literalExpectation("into", true);
-  const peg$e73 = peg$literalExpectation("and", true);
-  const peg$e74 = peg$literalExpectation("or", true);
-  const peg$e75 = peg$literalExpectation("not", true);
-  const peg$e76 = peg$literalExpectation("asc", true);
-  const peg$e77 = peg$literalExpectation("desc", true);
-  const peg$e78 = peg$literalExpectation("true", true);
-  const peg$e79 = peg$literalExpectation("false", true);
-  const peg$e80 = peg$literalExpectation("distinct", true);
-  const peg$e81 = peg$classExpectation([" ", "\t", "\r", "\n", "\f", "\v", "\xA0", "\uFEFF"], false, false, false);
-  const peg$e82 = peg$literalExpectation("--", false);
-  const peg$e83 = peg$classExpectation(["\n"], true, false, false);
-  const peg$e84 = peg$literalExpectation("/*", false);
-  const peg$e85 = peg$literalExpectation("*/", false);
+  const peg$e23 = peg$literalExpectation("==", false);
+  const peg$e24 = peg$literalExpectation("<=", false);
+  const peg$e25 = peg$literalExpectation(">=", false);
+  const peg$e26 = peg$literalExpectation("=", false);
+  const peg$e27 = peg$literalExpectation("<", false);
+  const peg$e28 = peg$literalExpectation(">", false);
+  const peg$e29 = peg$classExpectation(["-", "+", "|", "^"], false, false, false);
+  const peg$e30 = peg$literalExpectation("/", false);
+  const peg$e31 = peg$literalExpectation("%", false);
+  const peg$e32 = peg$literalExpectation("&", false);
+  const peg$e33 = peg$literalExpectation("float", true);
+  const peg$e34 = peg$literalExpectation("integer", true);
+  const peg$e35 = peg$literalExpectation("unsigned", true);
+  const peg$e36 = peg$literalExpectation("string", true);
+  const peg$e37 = peg$literalExpectation("boolean", true);
+  const peg$e38 = peg$otherExpectation("an identifier");
+  const peg$e39 = peg$literalExpectation("\"", false);
+  const peg$e40 = peg$classExpectation(["\"", "\\", "\n"], true, false, false);
+  const peg$e41 = peg$literalExpectation("\\", false);
+  const peg$e42 = peg$classExpectation(["\"", "\n"], true, false, false);
+  const peg$e43 = peg$classExpectation(["\\", "\"", "n"], false, false, false);
+  const peg$e44 = peg$classExpectation([["A", "Z"], ["a", "z"], "_"], false, false, false);
+  const peg$e45 = peg$otherExpectation("a function name");
+  const peg$e46 = peg$classExpectation([["A", "Z"], ["a", "z"], ["0", "9"], "_"], false, false, false);
+  const peg$e47 = peg$otherExpectation("a duration");
+  const peg$e48 = peg$literalExpectation("ns", false);
+  const peg$e49 = peg$literalExpectation("ms", false);
+  const peg$e50 = peg$classExpectation(["u", "\xB5", "s", "m", "h", "d", "w"], false, false, false);
+  const peg$e51 = peg$otherExpectation("a number");
+  const peg$e52 = peg$otherExpectation("a string");
+  const peg$e53 = peg$literalExpectation("'", false);
+  const peg$e54 = peg$classExpectation(["'", "\n"], true, false, false);
+  const peg$e55 = peg$classExpectation(["'", "\\", "\n"], true, false, false);
+  const peg$e56 = peg$classExpectation(["\\", "'", "\"", "n"], false, false, false);
+  const peg$e57 = peg$anyExpectation();
+  const peg$e58 = peg$otherExpectation("a boolean");
+  const peg$e59 = peg$otherExpectation("a regex");
+  const peg$e60 = peg$literalExpectation("\\/", false);
+  const peg$e61 = peg$classExpectation(["/", "\\", "\n"], true, false, false);
+  const peg$e62 = peg$literalExpectation("select", true);
+  const peg$e63 = peg$literalExpectation("from", true);
+  const peg$e64 = peg$literalExpectation("where", true);
+  const peg$e65 = peg$literalExpectation("group", true);
+  const peg$e66 = peg$literalExpectation("by", true);
+  const peg$e67 = peg$literalExpectation("order", true);
+  const peg$e68 = peg$literalExpectation("limit", true);
+  const peg$e69 = peg$literalExpectation("offset", true);
+  const peg$e70 = peg$literalExpectation("slimit", true);
+  const peg$e71 = peg$literalExpectation("soffset", true);
+  const peg$e72 = peg$literalExpectation("as", true);
+  const peg$e73 = peg$literalExpectation("into", true);
+  const peg$e74 = peg$literalExpectation("and", true);
+  const peg$e75 = peg$literalExpectation("or", true);
+  const peg$e76 = peg$literalExpectation("not", true);
+  const peg$e77 = peg$literalExpectation("asc", true);
+  const peg$e78 = peg$literalExpectation("desc", true);
+  const peg$e79 = peg$literalExpectation("true", true);
+  const peg$e80 = peg$literalExpectation("false", true);
+  const peg$e81 = peg$literalExpectation("distinct", true);
+  const peg$e82 = peg$classExpectation([" ", "\t", "\r", "\n", "\f", "\v", "\xA0", "\uFEFF"], false, false, false);
+  const peg$e83 = peg$literalExpectation("--", false);
+  const peg$e84 = peg$classExpectation(["\n"], true, false, false);
+  const peg$e85 = peg$literalExpectation("/*", false);
+  const peg$e86 = peg$literalExpectation("*/", false);
 
   function peg$f0(s) {    return s  }
   function peg$f1(w) {
@@ -446,68 +448,69 @@ function peg$parse(input, options) {
   function peg$f52() {    return '!~'  }
   function peg$f53() {    return '!='  }
   function peg$f54() {    return '<>'  }
-  function peg$f55() {    return '<='  }
-  function peg$f56() {    return '>='  }
-  function peg$f57() {    return '='  }
-  function peg$f58() {    return '<'  }
-  function peg$f59() {    return '>'  }
-  function peg$f60(head, op, right) {    return { op, right }  }
-  function peg$f61(head, tail) {    return fold(head, tail)  }
-  function peg$f62(head, op, right) {    return { op, right }  }
-  function peg$f63(head, tail) {    return fold(head, tail)  }
-  function peg$f64() {    return '*'  }
-  function peg$f65() {    return '/'  }
-  function peg$f66() {    return '%'  }
-  function peg$f67() {    return '&'  }
-  function peg$f68(d) {    return { ...d, ns: -d.ns, loc: loc() }  }
-  function peg$f69(n) {    return { ...n, value: -n.value, loc: loc() }  }
+  function peg$f55() {    error('InfluxQL compares with = (not ==)')  }
+  function peg$f56() {    return '<='  }
+  function peg$f57() {    return '>='  }
+  function peg$f58() {    return '='  }
+  function peg$f59() {    return '<'  }
+  function peg$f60() {    return '>'  }
+  function peg$f61(head, op, right) {    return { op, right }  }
+  function peg$f62(head, tail) {    return fold(head, tail)  }
+  function peg$f63(head, op, right) {    return { op, right }  }
+  function peg$f64(head, tail) {    return fold(head, tail)  }
+  function peg$f65() {    return '*'  }
+  function peg$f66() {    return '/'  }
+  function peg$f67() {    return '%'  }
+  function peg$f68() {    return '&'  }
+  function peg$f69(d) {    return { ...d, ns: -d.ns, loc: loc() }  }
   function peg$f70(n) {    return { ...n, value: -n.value, loc: loc() }  }
-  function peg$f71(operand) {    return { kind: 'Unary', op: '-', operand, loc: loc() }  }
-  function peg$f72() {    error('InfluxQL has no NOT operator (negate the comparison instead: != or !~)')  }
-  function peg$f73(expr) {    return { kind: 'Paren', expr, loc: loc() }  }
-  function peg$f74(name, args) {
+  function peg$f71(n) {    return { ...n, value: -n.value, loc: loc() }  }
+  function peg$f72(operand) {    return { kind: 'Unary', op: '-', operand, loc: loc() }  }
+  function peg$f73() {    error('InfluxQL has no NOT operator (negate the comparison instead: != or !~)')  }
+  function peg$f74(expr) {    return { kind: 'Paren', expr, loc: loc() }  }
+  function peg$f75(name, args) {
     return { kind: 'Call', name, args: args ?? [], loc: loc() }
   }
-  function peg$f75(head, a) {    return a  }
-  function peg$f76(head, tail) {    return [head, ...tail]  }
-  function peg$f77(name) {    return { kind: 'Distinct', name: name.name, loc: loc() }  }
-  function peg$f78(head, i) {    return i.name  }
-  function peg$f79(head, tail, t) {    return t  }
-  function peg$f80(head, tail, type) {
+  function peg$f76(head, a) {    return a  }
+  function peg$f77(head, tail) {    return [head, ...tail]  }
+  function peg$f78(name) {    return { kind: 'Distinct', name: name.name, loc: loc() }  }
+  function peg$f79(head, i) {    return i.name  }
+  function peg$f80(head, tail, t) {    return t  }
+  function peg$f81(head, tail, type) {
     const name = [head.name, ...tail].join('.')
     return type === null ? { kind: 'VarRef', name, loc: loc() } : { kind: 'VarRef', name, type, loc: loc() }
   }
-  function peg$f81(t) {    return t.toLowerCase()  }
-  function peg$f82(w) {    return !KEYWORDS.has(w.toLowerCase())  }
-  function peg$f83(w) {    return { kind: 'Ident', name: w, loc: loc() }  }
-  function peg$f84() {    return '\\'  }
-  function peg$f85(chars) {
+  function peg$f82(t) {    return t.toLowerCase()  }
+  function peg$f83(w) {    return !KEYWORDS.has(w.toLowerCase())  }
+  function peg$f84(w) {    return { kind: 'Ident', name: w, loc: loc() }  }
+  function peg$f85() {    return '\\'  }
+  function peg$f86(chars) {
     return { kind: 'Ident', name: chars.join(''), quoted: true, loc: loc() }
   }
-  function peg$f86() {    error('unterminated quoted identifier')  }
-  function peg$f87(c) {    return c === 'n' ? '\n' : c  }
-  function peg$f88(w) {    const l = w.toLowerCase(); return l === 'distinct' || !KEYWORDS.has(l)  }
-  function peg$f89(w) {    return w  }
-  function peg$f90(digits, unit) {
+  function peg$f87() {    error('unterminated quoted identifier')  }
+  function peg$f88(c) {    return c === 'n' ? '\n' : c  }
+  function peg$f89(w) {    const l = w.toLowerCase(); return l === 'distinct' || !KEYWORDS.has(l)  }
+  function peg$f90(w) {    return w  }
+  function peg$f91(digits, unit) {
     const ns = BigInt(digits) * DURATION_UNITS[unit]
     if (ns > INT64_MAX) error(`duration ${digits}${unit} out of range`)
     return { kind: 'Duration', ns, loc: loc() }
   }
-  function peg$f91(text) {    return { kind: 'Number', value: Number(text), loc: loc() }  }
-  function peg$f92(digits) {
+  function peg$f92(text) {    return { kind: 'Number', value: Number(text), loc: loc() }  }
+  function peg$f93(digits) {
     const v = BigInt(digits)
     if (v > INT64_MAX) error(`integer ${digits} out of range`)
     return { kind: 'Integer', value: v, loc: loc() }
   }
-  function peg$f93(chars) {    return { kind: 'String', value: chars.join(''), loc: loc() }  }
-  function peg$f94() {    error('unterminated string')  }
-  function peg$f95(c) {    return c === 'n' ? '\n' : c  }
-  function peg$f96(c) {    error(`bad escape \\${c} in a string (only \\\\, \\', \\" and \\n are allowed)`)  }
-  function peg$f97() {    return { kind: 'Boolean', value: true, loc: loc() }  }
-  function peg$f98() {    return { kind: 'Boolean', value: false, loc: loc() }  }
-  function peg$f99() {    return '/'  }
-  function peg$f100(c) {    return '\\' + c  }
-  function peg$f101(chars) {
+  function peg$f94(chars) {    return { kind: 'String', value: chars.join(''), loc: loc() }  }
+  function peg$f95() {    error('unterminated string')  }
+  function peg$f96(c) {    return c === 'n' ? '\n' : c  }
+  function peg$f97(c) {    error(`bad escape \\${c} in a string (only \\\\, \\', \\" and \\n are allowed)`)  }
+  function peg$f98() {    return { kind: 'Boolean', value: true, loc: loc() }  }
+  function peg$f99() {    return { kind: 'Boolean', value: false, loc: loc() }  }
+  function peg$f100() {    return '/'  }
+  function peg$f101(c) {    return '\\' + c  }
+  function peg$f102(chars) {
     return { kind: 'Regex', source: chars.join(''), loc: loc() }
   }
   let peg$currPos = options.peg$currPos | 0;
@@ -2249,9 +2252,9 @@ function peg$parse(input, options) {
               s0 = s1;
               if (s0 === peg$FAILED) {
                 s0 = peg$currPos;
-                if (input.charCodeAt(peg$currPos) === 61) {
+                if (input.substr(peg$currPos, 2) === peg$c22) {
                   s1 = peg$c22;
-                  peg$currPos++;
+                  peg$currPos += 2;
                 } else {
                   s1 = peg$FAILED;
                   if (peg$silentFails === 0) { peg$fail(peg$e25); }
@@ -2263,7 +2266,7 @@ function peg$parse(input, options) {
                 s0 = s1;
                 if (s0 === peg$FAILED) {
                   s0 = peg$currPos;
-                  if (input.charCodeAt(peg$currPos) === 60) {
+                  if (input.charCodeAt(peg$currPos) === 61) {
                     s1 = peg$c23;
                     peg$currPos++;
                   } else {
@@ -2277,7 +2280,7 @@ function peg$parse(input, options) {
                   s0 = s1;
                   if (s0 === peg$FAILED) {
                     s0 = peg$currPos;
-                    if (input.charCodeAt(peg$currPos) === 62) {
+                    if (input.charCodeAt(peg$currPos) === 60) {
                       s1 = peg$c24;
                       peg$currPos++;
                     } else {
@@ -2289,6 +2292,21 @@ function peg$parse(input, options) {
                       s1 = peg$f59();
                     }
                     s0 = s1;
+                    if (s0 === peg$FAILED) {
+                      s0 = peg$currPos;
+                      if (input.charCodeAt(peg$currPos) === 62) {
+                        s1 = peg$c25;
+                        peg$currPos++;
+                      } else {
+                        s1 = peg$FAILED;
+                        if (peg$silentFails === 0) { peg$fail(peg$e28); }
+                      }
+                      if (s1 !== peg$FAILED) {
+                        peg$savedPos = s0;
+                        s1 = peg$f60();
+                      }
+                      s0 = s1;
+                    }
                   }
                 }
               }
@@ -2315,14 +2333,14 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e28); }
+        if (peg$silentFails === 0) { peg$fail(peg$e29); }
       }
       if (s5 !== peg$FAILED) {
         s6 = peg$parse_();
         s7 = peg$parseMulExpr();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f60(s1, s5, s7);
+          s3 = peg$f61(s1, s5, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2340,14 +2358,14 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e28); }
+          if (peg$silentFails === 0) { peg$fail(peg$e29); }
         }
         if (s5 !== peg$FAILED) {
           s6 = peg$parse_();
           s7 = peg$parseMulExpr();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f60(s1, s5, s7);
+            s3 = peg$f61(s1, s5, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2358,7 +2376,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f61(s1, s2);
+      s0 = peg$f62(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2382,7 +2400,7 @@ function peg$parse(input, options) {
         s7 = peg$parseUnaryExpr();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f62(s1, s5, s7);
+          s3 = peg$f63(s1, s5, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2401,7 +2419,7 @@ function peg$parse(input, options) {
           s7 = peg$parseUnaryExpr();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f62(s1, s5, s7);
+            s3 = peg$f63(s1, s5, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2412,7 +2430,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f63(s1, s2);
+      s0 = peg$f64(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2434,17 +2452,17 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f64();
+      s1 = peg$f65();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 47) {
-        s1 = peg$c25;
+        s1 = peg$c26;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e29); }
+        if (peg$silentFails === 0) { peg$fail(peg$e30); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$currPos;
@@ -2465,7 +2483,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f65();
+          s0 = peg$f66();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2477,29 +2495,29 @@ function peg$parse(input, options) {
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 37) {
-          s1 = peg$c26;
+          s1 = peg$c27;
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e30); }
+          if (peg$silentFails === 0) { peg$fail(peg$e31); }
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f66();
+          s1 = peg$f67();
         }
         s0 = s1;
         if (s0 === peg$FAILED) {
           s0 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 38) {
-            s1 = peg$c27;
+            s1 = peg$c28;
             peg$currPos++;
           } else {
             s1 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e31); }
+            if (peg$silentFails === 0) { peg$fail(peg$e32); }
           }
           if (s1 !== peg$FAILED) {
             peg$savedPos = s0;
-            s1 = peg$f67();
+            s1 = peg$f68();
           }
           s0 = s1;
         }
@@ -2525,7 +2543,7 @@ function peg$parse(input, options) {
       s3 = peg$parseDurationLit();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f68(s3);
+        s0 = peg$f69(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2548,7 +2566,7 @@ function peg$parse(input, options) {
         s3 = peg$parseFloatLit();
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f69(s3);
+          s0 = peg$f70(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2571,7 +2589,7 @@ function peg$parse(input, options) {
           s3 = peg$parseIntegerLit();
           if (s3 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f70(s3);
+            s0 = peg$f71(s3);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2594,7 +2612,7 @@ function peg$parse(input, options) {
             s3 = peg$parseUnaryExpr();
             if (s3 !== peg$FAILED) {
               peg$savedPos = s0;
-              s0 = peg$f71(s3);
+              s0 = peg$f72(s3);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -2641,7 +2659,7 @@ function peg$parse(input, options) {
               }
               if (s3 !== peg$FAILED) {
                 peg$savedPos = s0;
-                s0 = peg$f72();
+                s0 = peg$f73();
               } else {
                 peg$currPos = s0;
                 s0 = peg$FAILED;
@@ -2721,7 +2739,7 @@ function peg$parse(input, options) {
         }
         if (s5 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f73(s3);
+          s0 = peg$f74(s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2768,7 +2786,7 @@ function peg$parse(input, options) {
         }
         if (s7 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f74(s1, s5);
+          s0 = peg$f75(s1, s5);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2806,7 +2824,7 @@ function peg$parse(input, options) {
         s7 = peg$parseCallArg();
         if (s7 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f75(s1, s7);
+          s3 = peg$f76(s1, s7);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2831,7 +2849,7 @@ function peg$parse(input, options) {
           s7 = peg$parseCallArg();
           if (s7 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f75(s1, s7);
+            s3 = peg$f76(s1, s7);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2842,7 +2860,7 @@ function peg$parse(input, options) {
         }
       }
       peg$savedPos = s0;
-      s0 = peg$f76(s1, s2);
+      s0 = peg$f77(s1, s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2872,7 +2890,7 @@ function peg$parse(input, options) {
       s3 = peg$parseIdent();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f77(s3);
+        s0 = peg$f78(s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2904,7 +2922,7 @@ function peg$parse(input, options) {
         s5 = peg$parseIdent();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f78(s1, s5);
+          s3 = peg$f79(s1, s5);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2927,7 +2945,7 @@ function peg$parse(input, options) {
           s5 = peg$parseIdent();
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f78(s1, s5);
+            s3 = peg$f79(s1, s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -2949,7 +2967,7 @@ function peg$parse(input, options) {
         s5 = peg$parseCastType();
         if (s5 !== peg$FAILED) {
           peg$savedPos = s3;
-          s3 = peg$f79(s1, s2, s5);
+          s3 = peg$f80(s1, s2, s5);
         } else {
           peg$currPos = s3;
           s3 = peg$FAILED;
@@ -2962,7 +2980,7 @@ function peg$parse(input, options) {
         s3 = null;
       }
       peg$savedPos = s0;
-      s0 = peg$f80(s1, s2, s3);
+      s0 = peg$f81(s1, s2, s3);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -2977,43 +2995,43 @@ function peg$parse(input, options) {
     s0 = peg$currPos;
     s1 = peg$currPos;
     s2 = input.substr(peg$currPos, 5);
-    if (s2.toLowerCase() === peg$c28) {
+    if (s2.toLowerCase() === peg$c29) {
       peg$currPos += (5);
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e32); }
+      if (peg$silentFails === 0) { peg$fail(peg$e33); }
     }
     if (s2 === peg$FAILED) {
       s2 = input.substr(peg$currPos, 7);
-      if (s2.toLowerCase() === peg$c29) {
+      if (s2.toLowerCase() === peg$c30) {
         peg$currPos += (7);
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e33); }
+        if (peg$silentFails === 0) { peg$fail(peg$e34); }
       }
       if (s2 === peg$FAILED) {
         s2 = input.substr(peg$currPos, 8);
-        if (s2.toLowerCase() === peg$c30) {
+        if (s2.toLowerCase() === peg$c31) {
           peg$currPos += (8);
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e34); }
+          if (peg$silentFails === 0) { peg$fail(peg$e35); }
         }
         if (s2 === peg$FAILED) {
           s2 = input.substr(peg$currPos, 6);
-          if (s2.toLowerCase() === peg$c31) {
+          if (s2.toLowerCase() === peg$c32) {
             peg$currPos += (6);
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e35); }
+            if (peg$silentFails === 0) { peg$fail(peg$e36); }
           }
           if (s2 === peg$FAILED) {
             s2 = input.substr(peg$currPos, 7);
-            if (s2.toLowerCase() === peg$c32) {
+            if (s2.toLowerCase() === peg$c33) {
               peg$currPos += (7);
             } else {
               s2 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e36); }
+              if (peg$silentFails === 0) { peg$fail(peg$e37); }
             }
             if (s2 === peg$FAILED) {
               s2 = input.substr(peg$currPos, 5);
@@ -3055,7 +3073,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f81(s1);
+        s0 = peg$f82(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3078,7 +3096,7 @@ function peg$parse(input, options) {
       s1 = peg$parseWord();
       if (s1 !== peg$FAILED) {
         peg$savedPos = peg$currPos;
-        s2 = peg$f82(s1);
+        s2 = peg$f83(s1);
         if (s2) {
           s2 = undefined;
         } else {
@@ -3086,7 +3104,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f83(s1);
+          s0 = peg$f84(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3099,7 +3117,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e37); }
+      if (peg$silentFails === 0) { peg$fail(peg$e38); }
     }
 
     return s0;
@@ -3110,11 +3128,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c33;
+      s1 = peg$c34;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e38); }
+      if (peg$silentFails === 0) { peg$fail(peg$e39); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -3125,20 +3143,20 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e39); }
+          if (peg$silentFails === 0) { peg$fail(peg$e40); }
         }
         if (s3 === peg$FAILED) {
           s3 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 92) {
-            s4 = peg$c34;
+            s4 = peg$c35;
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e40); }
+            if (peg$silentFails === 0) { peg$fail(peg$e41); }
           }
           if (s4 !== peg$FAILED) {
             peg$savedPos = s3;
-            s4 = peg$f84();
+            s4 = peg$f85();
           }
           s3 = s4;
         }
@@ -3152,35 +3170,35 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e39); }
+            if (peg$silentFails === 0) { peg$fail(peg$e40); }
           }
           if (s3 === peg$FAILED) {
             s3 = peg$currPos;
             if (input.charCodeAt(peg$currPos) === 92) {
-              s4 = peg$c34;
+              s4 = peg$c35;
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e40); }
+              if (peg$silentFails === 0) { peg$fail(peg$e41); }
             }
             if (s4 !== peg$FAILED) {
               peg$savedPos = s3;
-              s4 = peg$f84();
+              s4 = peg$f85();
             }
             s3 = s4;
           }
         }
       }
       if (input.charCodeAt(peg$currPos) === 34) {
-        s3 = peg$c33;
+        s3 = peg$c34;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e38); }
+        if (peg$silentFails === 0) { peg$fail(peg$e39); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f85(s2);
+        s0 = peg$f86(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3192,11 +3210,11 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 34) {
-        s1 = peg$c33;
+        s1 = peg$c34;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e38); }
+        if (peg$silentFails === 0) { peg$fail(peg$e39); }
       }
       if (s1 !== peg$FAILED) {
         s2 = [];
@@ -3205,7 +3223,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e41); }
+          if (peg$silentFails === 0) { peg$fail(peg$e42); }
         }
         while (s3 !== peg$FAILED) {
           s2.push(s3);
@@ -3214,11 +3232,11 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e41); }
+            if (peg$silentFails === 0) { peg$fail(peg$e42); }
           }
         }
         peg$savedPos = s0;
-        s0 = peg$f86();
+        s0 = peg$f87();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3233,11 +3251,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 92) {
-      s1 = peg$c34;
+      s1 = peg$c35;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e40); }
+      if (peg$silentFails === 0) { peg$fail(peg$e41); }
     }
     if (s1 !== peg$FAILED) {
       s2 = input.charAt(peg$currPos);
@@ -3245,11 +3263,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e42); }
+        if (peg$silentFails === 0) { peg$fail(peg$e43); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f87(s2);
+        s0 = peg$f88(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3272,7 +3290,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s2 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e43); }
+      if (peg$silentFails === 0) { peg$fail(peg$e44); }
     }
     if (s2 !== peg$FAILED) {
       s3 = [];
@@ -3304,7 +3322,7 @@ function peg$parse(input, options) {
     s1 = peg$parseWord();
     if (s1 !== peg$FAILED) {
       peg$savedPos = peg$currPos;
-      s2 = peg$f88(s1);
+      s2 = peg$f89(s1);
       if (s2) {
         s2 = undefined;
       } else {
@@ -3312,7 +3330,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f89(s1);
+        s0 = peg$f90(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3324,7 +3342,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e44); }
+      if (peg$silentFails === 0) { peg$fail(peg$e45); }
     }
 
     return s0;
@@ -3338,7 +3356,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e45); }
+      if (peg$silentFails === 0) { peg$fail(peg$e46); }
     }
 
     return s0;
@@ -3379,20 +3397,20 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
-      if (input.substr(peg$currPos, 2) === peg$c35) {
-        s3 = peg$c35;
+      if (input.substr(peg$currPos, 2) === peg$c36) {
+        s3 = peg$c36;
         peg$currPos += 2;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e47); }
+        if (peg$silentFails === 0) { peg$fail(peg$e48); }
       }
       if (s3 === peg$FAILED) {
-        if (input.substr(peg$currPos, 2) === peg$c36) {
-          s3 = peg$c36;
+        if (input.substr(peg$currPos, 2) === peg$c37) {
+          s3 = peg$c37;
           peg$currPos += 2;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e48); }
+          if (peg$silentFails === 0) { peg$fail(peg$e49); }
         }
         if (s3 === peg$FAILED) {
           s3 = input.charAt(peg$currPos);
@@ -3400,7 +3418,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e49); }
+            if (peg$silentFails === 0) { peg$fail(peg$e50); }
           }
         }
       }
@@ -3422,7 +3440,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f90(s1, s2);
+          s0 = peg$f91(s1, s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3438,7 +3456,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e46); }
+      if (peg$silentFails === 0) { peg$fail(peg$e47); }
     }
 
     return s0;
@@ -3528,7 +3546,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f91(s1);
+        s0 = peg$f92(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3540,7 +3558,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+      if (peg$silentFails === 0) { peg$fail(peg$e51); }
     }
 
     return s0;
@@ -3592,7 +3610,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f92(s1);
+        s0 = peg$f93(s1);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3604,7 +3622,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e50); }
+      if (peg$silentFails === 0) { peg$fail(peg$e51); }
     }
 
     return s0;
@@ -3616,11 +3634,11 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 39) {
-      s1 = peg$c37;
+      s1 = peg$c38;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e52); }
+      if (peg$silentFails === 0) { peg$fail(peg$e53); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -3630,15 +3648,15 @@ function peg$parse(input, options) {
         s3 = peg$parseStringChar();
       }
       if (input.charCodeAt(peg$currPos) === 39) {
-        s3 = peg$c37;
+        s3 = peg$c38;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e52); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f93(s2);
+        s0 = peg$f94(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3650,11 +3668,11 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 39) {
-        s1 = peg$c37;
+        s1 = peg$c38;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e52); }
+        if (peg$silentFails === 0) { peg$fail(peg$e53); }
       }
       if (s1 !== peg$FAILED) {
         s2 = [];
@@ -3663,7 +3681,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s3 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e53); }
+          if (peg$silentFails === 0) { peg$fail(peg$e54); }
         }
         while (s3 !== peg$FAILED) {
           s2.push(s3);
@@ -3672,11 +3690,11 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e53); }
+            if (peg$silentFails === 0) { peg$fail(peg$e54); }
           }
         }
         peg$savedPos = s0;
-        s0 = peg$f94();
+        s0 = peg$f95();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3685,7 +3703,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e51); }
+      if (peg$silentFails === 0) { peg$fail(peg$e52); }
     }
 
     return s0;
@@ -3699,16 +3717,16 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e54); }
+      if (peg$silentFails === 0) { peg$fail(peg$e55); }
     }
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 92) {
-        s1 = peg$c34;
+        s1 = peg$c35;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e40); }
+        if (peg$silentFails === 0) { peg$fail(peg$e41); }
       }
       if (s1 !== peg$FAILED) {
         s2 = input.charAt(peg$currPos);
@@ -3716,11 +3734,11 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e55); }
+          if (peg$silentFails === 0) { peg$fail(peg$e56); }
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f95(s2);
+          s0 = peg$f96(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -3732,11 +3750,11 @@ function peg$parse(input, options) {
       if (s0 === peg$FAILED) {
         s0 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 92) {
-          s1 = peg$c34;
+          s1 = peg$c35;
           peg$currPos++;
         } else {
           s1 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e40); }
+          if (peg$silentFails === 0) { peg$fail(peg$e41); }
         }
         if (s1 !== peg$FAILED) {
           if (input.length > peg$currPos) {
@@ -3744,11 +3762,11 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e56); }
+            if (peg$silentFails === 0) { peg$fail(peg$e57); }
           }
           if (s2 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f96(s2);
+            s0 = peg$f97(s2);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -3771,7 +3789,7 @@ function peg$parse(input, options) {
     s1 = peg$parseKwTrue();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f97();
+      s1 = peg$f98();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -3779,14 +3797,14 @@ function peg$parse(input, options) {
       s1 = peg$parseKwFalse();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f98();
+        s1 = peg$f99();
       }
       s0 = s1;
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e57); }
+      if (peg$silentFails === 0) { peg$fail(peg$e58); }
     }
 
     return s0;
@@ -3798,35 +3816,35 @@ function peg$parse(input, options) {
     peg$silentFails++;
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 47) {
-      s1 = peg$c25;
+      s1 = peg$c26;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e29); }
+      if (peg$silentFails === 0) { peg$fail(peg$e30); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
       s3 = peg$currPos;
-      if (input.substr(peg$currPos, 2) === peg$c38) {
-        s4 = peg$c38;
+      if (input.substr(peg$currPos, 2) === peg$c39) {
+        s4 = peg$c39;
         peg$currPos += 2;
       } else {
         s4 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e59); }
+        if (peg$silentFails === 0) { peg$fail(peg$e60); }
       }
       if (s4 !== peg$FAILED) {
         peg$savedPos = s3;
-        s4 = peg$f99();
+        s4 = peg$f100();
       }
       s3 = s4;
       if (s3 === peg$FAILED) {
         s3 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 92) {
-          s4 = peg$c34;
+          s4 = peg$c35;
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e40); }
+          if (peg$silentFails === 0) { peg$fail(peg$e41); }
         }
         if (s4 !== peg$FAILED) {
           if (input.length > peg$currPos) {
@@ -3834,11 +3852,11 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e56); }
+            if (peg$silentFails === 0) { peg$fail(peg$e57); }
           }
           if (s5 !== peg$FAILED) {
             peg$savedPos = s3;
-            s3 = peg$f100(s5);
+            s3 = peg$f101(s5);
           } else {
             peg$currPos = s3;
             s3 = peg$FAILED;
@@ -3853,33 +3871,33 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e60); }
+            if (peg$silentFails === 0) { peg$fail(peg$e61); }
           }
         }
       }
       while (s3 !== peg$FAILED) {
         s2.push(s3);
         s3 = peg$currPos;
-        if (input.substr(peg$currPos, 2) === peg$c38) {
-          s4 = peg$c38;
+        if (input.substr(peg$currPos, 2) === peg$c39) {
+          s4 = peg$c39;
           peg$currPos += 2;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e59); }
+          if (peg$silentFails === 0) { peg$fail(peg$e60); }
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s3;
-          s4 = peg$f99();
+          s4 = peg$f100();
         }
         s3 = s4;
         if (s3 === peg$FAILED) {
           s3 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 92) {
-            s4 = peg$c34;
+            s4 = peg$c35;
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e40); }
+            if (peg$silentFails === 0) { peg$fail(peg$e41); }
           }
           if (s4 !== peg$FAILED) {
             if (input.length > peg$currPos) {
@@ -3887,11 +3905,11 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e56); }
+              if (peg$silentFails === 0) { peg$fail(peg$e57); }
             }
             if (s5 !== peg$FAILED) {
               peg$savedPos = s3;
-              s3 = peg$f100(s5);
+              s3 = peg$f101(s5);
             } else {
               peg$currPos = s3;
               s3 = peg$FAILED;
@@ -3906,21 +3924,21 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s3 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e60); }
+              if (peg$silentFails === 0) { peg$fail(peg$e61); }
             }
           }
         }
       }
       if (input.charCodeAt(peg$currPos) === 47) {
-        s3 = peg$c25;
+        s3 = peg$c26;
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e29); }
+        if (peg$silentFails === 0) { peg$fail(peg$e30); }
       }
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f101(s2);
+        s0 = peg$f102(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -3932,7 +3950,7 @@ function peg$parse(input, options) {
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e58); }
+      if (peg$silentFails === 0) { peg$fail(peg$e59); }
     }
 
     return s0;
@@ -3943,11 +3961,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 6);
-    if (s1.toLowerCase() === peg$c39) {
+    if (s1.toLowerCase() === peg$c40) {
       peg$currPos += (6);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e61); }
+      if (peg$silentFails === 0) { peg$fail(peg$e62); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -3980,45 +3998,8 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c40) {
-      peg$currPos += (4);
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e62); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseKwWhere() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
     if (s1.toLowerCase() === peg$c41) {
-      peg$currPos += (5);
+      peg$currPos += (4);
     } else {
       s1 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e63); }
@@ -4049,7 +4030,7 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseKwGroup() {
+  function peg$parseKwWhere() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
@@ -4086,13 +4067,13 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseKwBy() {
+  function peg$parseKwGroup() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 2);
+    s1 = input.substr(peg$currPos, 5);
     if (s1.toLowerCase() === peg$c43) {
-      peg$currPos += (2);
+      peg$currPos += (5);
     } else {
       s1 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e65); }
@@ -4123,13 +4104,13 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseKwOrder() {
+  function peg$parseKwBy() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 5);
+    s1 = input.substr(peg$currPos, 2);
     if (s1.toLowerCase() === peg$c44) {
-      peg$currPos += (5);
+      peg$currPos += (2);
     } else {
       s1 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e66); }
@@ -4160,7 +4141,7 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseKwLimit() {
+  function peg$parseKwOrder() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
@@ -4197,13 +4178,13 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseKwOffset() {
+  function peg$parseKwLimit() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 6);
+    s1 = input.substr(peg$currPos, 5);
     if (s1.toLowerCase() === peg$c46) {
-      peg$currPos += (6);
+      peg$currPos += (5);
     } else {
       s1 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e68); }
@@ -4234,7 +4215,7 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseKwSlimit() {
+  function peg$parseKwOffset() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
@@ -4271,16 +4252,53 @@ function peg$parse(input, options) {
     return s0;
   }
 
+  function peg$parseKwSlimit() {
+    let s0, s1, s2, s3;
+
+    s0 = peg$currPos;
+    s1 = input.substr(peg$currPos, 6);
+    if (s1.toLowerCase() === peg$c48) {
+      peg$currPos += (6);
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e70); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseIdentChar();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s1 = [s1, s2];
+        s0 = s1;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
   function peg$parseKwSoffset() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 7);
-    if (s1.toLowerCase() === peg$c48) {
+    if (s1.toLowerCase() === peg$c49) {
       peg$currPos += (7);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e70); }
+      if (peg$silentFails === 0) { peg$fail(peg$e71); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -4313,11 +4331,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 2);
-    if (s1.toLowerCase() === peg$c49) {
+    if (s1.toLowerCase() === peg$c50) {
       peg$currPos += (2);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e71); }
+      if (peg$silentFails === 0) { peg$fail(peg$e72); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -4350,11 +4368,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 4);
-    if (s1.toLowerCase() === peg$c50) {
+    if (s1.toLowerCase() === peg$c51) {
       peg$currPos += (4);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e72); }
+      if (peg$silentFails === 0) { peg$fail(peg$e73); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -4387,11 +4405,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 3);
-    if (s1.toLowerCase() === peg$c51) {
+    if (s1.toLowerCase() === peg$c52) {
       peg$currPos += (3);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e73); }
+      if (peg$silentFails === 0) { peg$fail(peg$e74); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -4424,45 +4442,8 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 2);
-    if (s1.toLowerCase() === peg$c52) {
-      peg$currPos += (2);
-    } else {
-      s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e74); }
-    }
-    if (s1 !== peg$FAILED) {
-      s2 = peg$currPos;
-      peg$silentFails++;
-      s3 = peg$parseIdentChar();
-      peg$silentFails--;
-      if (s3 === peg$FAILED) {
-        s2 = undefined;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
-      if (s2 !== peg$FAILED) {
-        s1 = [s1, s2];
-        s0 = s1;
-      } else {
-        peg$currPos = s0;
-        s0 = peg$FAILED;
-      }
-    } else {
-      peg$currPos = s0;
-      s0 = peg$FAILED;
-    }
-
-    return s0;
-  }
-
-  function peg$parseKwNot() {
-    let s0, s1, s2, s3;
-
-    s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 3);
     if (s1.toLowerCase() === peg$c53) {
-      peg$currPos += (3);
+      peg$currPos += (2);
     } else {
       s1 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e75); }
@@ -4493,7 +4474,7 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseKwAsc() {
+  function peg$parseKwNot() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
@@ -4530,13 +4511,13 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseKwDesc() {
+  function peg$parseKwAsc() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
-    s1 = input.substr(peg$currPos, 4);
+    s1 = input.substr(peg$currPos, 3);
     if (s1.toLowerCase() === peg$c55) {
-      peg$currPos += (4);
+      peg$currPos += (3);
     } else {
       s1 = peg$FAILED;
       if (peg$silentFails === 0) { peg$fail(peg$e77); }
@@ -4567,7 +4548,7 @@ function peg$parse(input, options) {
     return s0;
   }
 
-  function peg$parseKwTrue() {
+  function peg$parseKwDesc() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
@@ -4604,16 +4585,53 @@ function peg$parse(input, options) {
     return s0;
   }
 
+  function peg$parseKwTrue() {
+    let s0, s1, s2, s3;
+
+    s0 = peg$currPos;
+    s1 = input.substr(peg$currPos, 4);
+    if (s1.toLowerCase() === peg$c57) {
+      peg$currPos += (4);
+    } else {
+      s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e79); }
+    }
+    if (s1 !== peg$FAILED) {
+      s2 = peg$currPos;
+      peg$silentFails++;
+      s3 = peg$parseIdentChar();
+      peg$silentFails--;
+      if (s3 === peg$FAILED) {
+        s2 = undefined;
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      if (s2 !== peg$FAILED) {
+        s1 = [s1, s2];
+        s0 = s1;
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
+    } else {
+      peg$currPos = s0;
+      s0 = peg$FAILED;
+    }
+
+    return s0;
+  }
+
   function peg$parseKwFalse() {
     let s0, s1, s2, s3;
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 5);
-    if (s1.toLowerCase() === peg$c57) {
+    if (s1.toLowerCase() === peg$c58) {
       peg$currPos += (5);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e79); }
+      if (peg$silentFails === 0) { peg$fail(peg$e80); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -4646,11 +4664,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     s1 = input.substr(peg$currPos, 8);
-    if (s1.toLowerCase() === peg$c58) {
+    if (s1.toLowerCase() === peg$c59) {
       peg$currPos += (8);
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e80); }
+      if (peg$silentFails === 0) { peg$fail(peg$e81); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -4688,16 +4706,16 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e81); }
+      if (peg$silentFails === 0) { peg$fail(peg$e82); }
     }
     if (s1 === peg$FAILED) {
       s1 = peg$currPos;
-      if (input.substr(peg$currPos, 2) === peg$c59) {
-        s2 = peg$c59;
+      if (input.substr(peg$currPos, 2) === peg$c60) {
+        s2 = peg$c60;
         peg$currPos += 2;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e82); }
+        if (peg$silentFails === 0) { peg$fail(peg$e83); }
       }
       if (s2 !== peg$FAILED) {
         s3 = [];
@@ -4706,7 +4724,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s4 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e83); }
+          if (peg$silentFails === 0) { peg$fail(peg$e84); }
         }
         while (s4 !== peg$FAILED) {
           s3.push(s4);
@@ -4715,7 +4733,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e83); }
+            if (peg$silentFails === 0) { peg$fail(peg$e84); }
           }
         }
         s2 = [s2, s3];
@@ -4726,24 +4744,24 @@ function peg$parse(input, options) {
       }
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
-        if (input.substr(peg$currPos, 2) === peg$c60) {
-          s2 = peg$c60;
+        if (input.substr(peg$currPos, 2) === peg$c61) {
+          s2 = peg$c61;
           peg$currPos += 2;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e84); }
+          if (peg$silentFails === 0) { peg$fail(peg$e85); }
         }
         if (s2 !== peg$FAILED) {
           s3 = [];
           s4 = peg$currPos;
           s5 = peg$currPos;
           peg$silentFails++;
-          if (input.substr(peg$currPos, 2) === peg$c61) {
-            s6 = peg$c61;
+          if (input.substr(peg$currPos, 2) === peg$c62) {
+            s6 = peg$c62;
             peg$currPos += 2;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e85); }
+            if (peg$silentFails === 0) { peg$fail(peg$e86); }
           }
           peg$silentFails--;
           if (s6 === peg$FAILED) {
@@ -4758,7 +4776,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e56); }
+              if (peg$silentFails === 0) { peg$fail(peg$e57); }
             }
             if (s6 !== peg$FAILED) {
               s5 = [s5, s6];
@@ -4776,12 +4794,12 @@ function peg$parse(input, options) {
             s4 = peg$currPos;
             s5 = peg$currPos;
             peg$silentFails++;
-            if (input.substr(peg$currPos, 2) === peg$c61) {
-              s6 = peg$c61;
+            if (input.substr(peg$currPos, 2) === peg$c62) {
+              s6 = peg$c62;
               peg$currPos += 2;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e85); }
+              if (peg$silentFails === 0) { peg$fail(peg$e86); }
             }
             peg$silentFails--;
             if (s6 === peg$FAILED) {
@@ -4796,7 +4814,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e56); }
+                if (peg$silentFails === 0) { peg$fail(peg$e57); }
               }
               if (s6 !== peg$FAILED) {
                 s5 = [s5, s6];
@@ -4810,12 +4828,12 @@ function peg$parse(input, options) {
               s4 = peg$FAILED;
             }
           }
-          if (input.substr(peg$currPos, 2) === peg$c61) {
-            s4 = peg$c61;
+          if (input.substr(peg$currPos, 2) === peg$c62) {
+            s4 = peg$c62;
             peg$currPos += 2;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e85); }
+            if (peg$silentFails === 0) { peg$fail(peg$e86); }
           }
           if (s4 !== peg$FAILED) {
             s2 = [s2, s3, s4];
@@ -4837,16 +4855,16 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e81); }
+        if (peg$silentFails === 0) { peg$fail(peg$e82); }
       }
       if (s1 === peg$FAILED) {
         s1 = peg$currPos;
-        if (input.substr(peg$currPos, 2) === peg$c59) {
-          s2 = peg$c59;
+        if (input.substr(peg$currPos, 2) === peg$c60) {
+          s2 = peg$c60;
           peg$currPos += 2;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e82); }
+          if (peg$silentFails === 0) { peg$fail(peg$e83); }
         }
         if (s2 !== peg$FAILED) {
           s3 = [];
@@ -4855,7 +4873,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s4 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e83); }
+            if (peg$silentFails === 0) { peg$fail(peg$e84); }
           }
           while (s4 !== peg$FAILED) {
             s3.push(s4);
@@ -4864,7 +4882,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e83); }
+              if (peg$silentFails === 0) { peg$fail(peg$e84); }
             }
           }
           s2 = [s2, s3];
@@ -4875,24 +4893,24 @@ function peg$parse(input, options) {
         }
         if (s1 === peg$FAILED) {
           s1 = peg$currPos;
-          if (input.substr(peg$currPos, 2) === peg$c60) {
-            s2 = peg$c60;
+          if (input.substr(peg$currPos, 2) === peg$c61) {
+            s2 = peg$c61;
             peg$currPos += 2;
           } else {
             s2 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e84); }
+            if (peg$silentFails === 0) { peg$fail(peg$e85); }
           }
           if (s2 !== peg$FAILED) {
             s3 = [];
             s4 = peg$currPos;
             s5 = peg$currPos;
             peg$silentFails++;
-            if (input.substr(peg$currPos, 2) === peg$c61) {
-              s6 = peg$c61;
+            if (input.substr(peg$currPos, 2) === peg$c62) {
+              s6 = peg$c62;
               peg$currPos += 2;
             } else {
               s6 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e85); }
+              if (peg$silentFails === 0) { peg$fail(peg$e86); }
             }
             peg$silentFails--;
             if (s6 === peg$FAILED) {
@@ -4907,7 +4925,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e56); }
+                if (peg$silentFails === 0) { peg$fail(peg$e57); }
               }
               if (s6 !== peg$FAILED) {
                 s5 = [s5, s6];
@@ -4925,12 +4943,12 @@ function peg$parse(input, options) {
               s4 = peg$currPos;
               s5 = peg$currPos;
               peg$silentFails++;
-              if (input.substr(peg$currPos, 2) === peg$c61) {
-                s6 = peg$c61;
+              if (input.substr(peg$currPos, 2) === peg$c62) {
+                s6 = peg$c62;
                 peg$currPos += 2;
               } else {
                 s6 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e85); }
+                if (peg$silentFails === 0) { peg$fail(peg$e86); }
               }
               peg$silentFails--;
               if (s6 === peg$FAILED) {
@@ -4945,7 +4963,7 @@ function peg$parse(input, options) {
                   peg$currPos++;
                 } else {
                   s6 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e56); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e57); }
                 }
                 if (s6 !== peg$FAILED) {
                   s5 = [s5, s6];
@@ -4959,12 +4977,12 @@ function peg$parse(input, options) {
                 s4 = peg$FAILED;
               }
             }
-            if (input.substr(peg$currPos, 2) === peg$c61) {
-              s4 = peg$c61;
+            if (input.substr(peg$currPos, 2) === peg$c62) {
+              s4 = peg$c62;
               peg$currPos += 2;
             } else {
               s4 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e85); }
+              if (peg$silentFails === 0) { peg$fail(peg$e86); }
             }
             if (s4 !== peg$FAILED) {
               s2 = [s2, s3, s4];
@@ -4995,7 +5013,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e56); }
+      if (peg$silentFails === 0) { peg$fail(peg$e57); }
     }
     peg$silentFails--;
     if (s1 === peg$FAILED) {

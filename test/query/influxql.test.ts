@@ -4,6 +4,9 @@ import {
   formatSelect, formatExpr, formatDuration, formatFloat, quoteIdent,
   type Binary, type BinaryOp, type Call, type Expr, type Measurement, type SelectStatement, type VarRef,
 } from '../../src/query/influxql-ast.js'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import peggy from 'peggy'
 import { startInfluxd } from '../fixtures/influxd.js'
 import { seededRandom } from '../fixtures/seeded-random.js'
 
@@ -140,6 +143,9 @@ const ERRORS: ReadonlyArray<readonly [string, number, number, string]> = [
   ['SELECT v FROM m LIMIT 99999999999999999999', 1, 23, 'integer 99999999999999999999 out of range'],
   ['SELECT v FROM m WHERE a = 1 GROUP', 1, 34, 'unexpected end of input (expected "BY")'],
   ['SELECT v FROM m GROUP BY time(10s) fill(sometimes)', 1, 41, 'unexpected "sometimes" (expected "NULL", "NONE", "PREVIOUS", "LINEAR", "-" or a number)'],
+  ['SELECT v FROM m WHERE a = 1 LIMT 5', 1, 29, 'unexpected "LIMT" (expected "GROUP", fill(…), "ORDER", "LIMIT", "OFFSET", "SLIMIT", "SOFFSET", tz(…), ";" or an operator)'],
+  ["SELECT v FROM m WHERE host == 'a'", 1, 28, 'InfluxQL compares with = (not ==)'],
+  ['SELECT v FROM m tz(UTC)', 1, 20, 'unexpected "UTC" (expected a string)'],
   ['SELECT v FROM select', 1, 15, 'unexpected "select" (expected "(", an identifier or a regex)'],
 ]
 
@@ -265,6 +271,16 @@ t.test('influxd parses every canonical form; what we refuse as bad syntax it ref
     if (batchOnly.has(q)) continue
     t.match(await parseError(q), /^error parsing query/, JSON.stringify(q))
   }
+})
+
+t.test('the committed parser is the one scripts/build-grammar.js makes of influxql.peggy', async (t) => {
+  // dist/test/query → the repository root
+  const root = fileURLToPath(new URL('../../../', import.meta.url))
+  const generated = peggy.generate(readFileSync(root + 'src/query/influxql.peggy', 'utf8'), {
+    output: 'source', format: 'es', allowedStartRules: ['Query'], grammarSource: 'influxql.peggy',
+  })
+  t.ok(generated === readFileSync(root + 'src/query/influxql.generated.js', 'utf8'),
+    'src/query/influxql.generated.js is stale: run `node scripts/build-grammar.js` and commit it')
 })
 
 // Runs last: every query parsed above (and its canonical text) is a fixed point of print∘parse.
