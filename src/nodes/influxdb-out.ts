@@ -1,4 +1,4 @@
-import { defineNode, duration, flag, int, isSet, lastArg, param, prop, string, stringOf, NS } from './define-node.js'
+import { defineNode, duration, durationNs, flag, int, isSet, lastArg, param, prop, string, stringOf, NS } from './define-node.js'
 import { INFLUXDB_OUT_PRECISIONS, InfluxDBOutRuntime } from './influxdb-out-runtime.js'
 
 export const influxDBOutNode = defineNode({
@@ -25,6 +25,7 @@ export const influxDBOutNode = defineNode({
     }
     const buffer = lastArg(n, 'buffer')
     if (isSet(n, 'buffer') && buffer?.type === 'int' && buffer.value <= 0n) report('buffer must be greater than zero', n.props.get('buffer')?.at(-1)?.loc)
+    if (isSet(n, 'flushInterval') && durationNs(lastArg(n, 'flushInterval')) <= 0n) report('flushInterval must be greater than zero', n.props.get('flushInterval')?.at(-1)?.loc)
   },
   create: (node, ctx) => new InfluxDBOutRuntime(node, ctx),
 })

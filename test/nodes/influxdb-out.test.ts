@@ -238,6 +238,8 @@ t.test('no cluster configured: the task does not start; a bad precision is a def
   t.throws(() => new TaskExecution({ id: 'x', type: 'stream', dbrps: named.dbrps, pipeline: named.pipeline, logger: silent, clock: new ManualScheduler().clock, services, scheduler: new ManualScheduler() }),
     new TaskStartError('influxDBOut: unknown InfluxDB cluster "nope"'))
   t.throws(() => definePipeline(`stream|from()|influxDBOut().precision('x')`, { type: 'stream', dbrps: [{ db: 'a', rp: 'b' }] }), /invalid precision "x"/)
+  t.throws(() => definePipeline(`stream|from()|influxDBOut().buffer(0)`, { type: 'stream', dbrps: [{ db: 'a', rp: 'b' }] }), /buffer must be greater than zero/)
+  t.throws(() => definePipeline(`stream|from()|influxDBOut().flushInterval(0s)`, { type: 'stream', dbrps: [{ db: 'a', rp: 'b' }] }), /flushInterval must be greater than zero/)
 })
 
 t.test('through a daemon with [[influxdb]]: /write to kapacitord → task → influxd', async (t) => {
