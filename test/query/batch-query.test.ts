@@ -45,8 +45,43 @@ const KAPACITOR_CASES: ReadonlyArray<readonly [string, RenderOptions, string]> =
     "SELECT value FROM mydb.myrp.cpu WHERE time >= '2016-08-01T00:00:00.995Z' AND time < '2016-08-01T00:00:01Z'"],
 ]
 
+// The queries and query-node settings of Kapacitor's integrations/batcher_test.go (period
+// and every 10s or 20s), for the first run of a replay starting at 1971-01-01T00:00:00Z.
+const B_START = at('1971-01-01T00:00:00Z')
+const B_BOUNDS = "time >= '1971-01-01T00:00:00Z' AND time < '1971-01-01T00:00:10Z'"
+const tg = (every: bigint, offset: bigint, ...tags: string[]) => ({ time: { every, offset }, tags, star: false })
+const BATCHER_CASES: ReadonlyArray<readonly [string, RenderOptions, string]> = [
+  // TestBatch_SimpleMR: .groupBy(time(2s), 'cpu')
+  [`SELECT mean("value") FROM "telegraf"."default".cpu_usage_idle WHERE "host" = 'serverA' AND "cpu" != 'cpu-total'`,
+    { start: B_START, stop: B_START + 10n * S, groupBy: tg(2n * S, 0n, 'cpu') },
+    `SELECT mean(value) FROM telegraf."default".cpu_usage_idle WHERE (host = 'serverA' AND cpu != 'cpu-total') AND ${B_BOUNDS} GROUP BY time(2s, 0s), cpu`],
+  // TestBatch_AlertAll-like: .groupBy(time(2s))
+  [`SELECT mean("value") FROM "telegraf"."default".cpu_usage_idle WHERE "host" = 'serverA'`,
+    { start: B_START, stop: B_START + 10n * S, groupBy: tg(2n * S, 0n) },
+    `SELECT mean(value) FROM telegraf."default".cpu_usage_idle WHERE (host = 'serverA') AND ${B_BOUNDS} GROUP BY time(2s, 0s)`],
+  // TestBatch_GroupBy… with a measurement regex and .groupByMeasurement()
+  [`SELECT mean("value") FROM "telegraf"."default"./cpu_.*/ WHERE "host" = 'serverA'`,
+    { start: B_START, stop: B_START + 10n * S, groupBy: tg(2n * S, 0n, 'cpu') },
+    `SELECT mean(value) FROM telegraf."default"./cpu_.*/ WHERE (host = 'serverA') AND ${B_BOUNDS} GROUP BY time(2s, 0s), cpu`],
+  // .groupBy(time(2s, 1s), 'cpu') and .fill(100.0)
+  [`SELECT mean("value") FROM "telegraf"."default".cpu_usage_idle WHERE "host" = 'serverA' AND "cpu" = 'cpu-total'`,
+    { start: B_START, stop: B_START + 10n * S, groupBy: tg(2n * S, S, 'cpu'), fill: 100 },
+    `SELECT mean(value) FROM telegraf."default".cpu_usage_idle WHERE (host = 'serverA' AND cpu = 'cpu-total') AND ${B_BOUNDS} GROUP BY time(2s, 1s), cpu fill(100)`],
+  // TestBatch_Join: two queries, .groupBy(time(5s), 'dc', 'service') over a 20s period
+  [`SELECT sum("value") FROM "telegraf"."default".errors`,
+    { start: B_START, stop: B_START + 20n * S, groupBy: tg(5n * S, 0n, 'dc', 'service') },
+    "SELECT sum(value) FROM telegraf.\"default\".errors WHERE time >= '1971-01-01T00:00:00Z' AND time < '1971-01-01T00:00:20Z' GROUP BY time(5s, 0s), dc, service"],
+  [`SELECT first("value") as value FROM "telegraf"."default".errors`,
+    { start: B_START, stop: B_START + 20n * S, groupBy: tg(5n * S, 0n, 'service') },
+    "SELECT first(value) AS value FROM telegraf.\"default\".errors WHERE time >= '1971-01-01T00:00:00Z' AND time < '1971-01-01T00:00:20Z' GROUP BY time(5s, 0s), service"],
+  // .groupBy('cpu') without time: batch time is the query stop
+  [`SELECT mean("value") FROM "telegraf"."default".cpu_usage_idle WHERE "cpu" = 'cpu0'`,
+    { start: B_START, stop: B_START + 10n * S, groupBy: { tags: ['cpu'], star: false } },
+    `SELECT mean(value) FROM telegraf."default".cpu_usage_idle WHERE (cpu = 'cpu0') AND ${B_BOUNDS} GROUP BY cpu`],
+]
+
 t.test("renders the query Kapacitor sends for given bounds, dimensions and fill", async (t) => {
-  for (const [q, o, exp] of KAPACITOR_CASES) {
+  for (const [q, o, exp] of [...KAPACITOR_CASES, ...BATCHER_CASES]) {
     const rendered = prepareBatchQuery(q).render(o)
     t.equal(rendered, exp, q)
     // what influxd receives parses back to the same text
@@ -199,6 +234,13 @@ t.test('against a real influxd: the rendered query is accepted and selects exact
   const emptyRes = await influx.queryExact(empty, { db: 'telegraf', epoch: 'ns' })
   t.equal(emptyRes.results[0].error, undefined)
   t.same(emptyRes.results[0].series ?? [], [])
+
+  // every rendered query of the tables above is InfluxQL to influxd (semantic errors such as
+  // an unknown database do not matter here)
+  for (const [q, o] of [...KAPACITOR_CASES, ...BATCHER_CASES]) {
+    const r = await influx.queryRaw(prepareBatchQuery(q).render(o), { db: 'telegraf' })
+    t.notMatch(r.text, /error parsing query/, q)
+  }
 
   // every canonical form the printer makes of a broad query is InfluxQL influxd accepts
   const broad = prepareBatchQuery('SELECT max("value") - min(value) AS "spread", percentile(value, 95) FROM telegraf.autogen./^cp[u]$/ WHERE host =~ /^[ab]$/ AND value::field > -1.5 AND "host"::tag != \'it\\\'s\' GROUP BY *')
