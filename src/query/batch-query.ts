@@ -202,6 +202,8 @@ function located(loc: Loc | undefined, detail: string): InfluxQLError {
 // ---------------------------------------------------------------- syntax errors
 
 function toInfluxQLError(text: string, e: unknown): unknown {
+  // the recursive-descent parser's stack, e.g. thousands of nested parentheses
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return new InfluxQLError(1, 1, 'the query is nested too deeply to parse')
   if (!(e instanceof PeggySyntaxError)) return e
   const at = e.location.start
   // an error() of a grammar action carries its own message and no expectations

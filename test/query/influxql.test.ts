@@ -159,6 +159,13 @@ t.test('syntax errors are located, with what was expected', async (t) => {
   }
 })
 
+t.test('a query nested too deeply for the parser is a located error, not a crash', async (t) => {
+  const deep = 'SELECT v FROM m WHERE ' + '('.repeat(20_000) + 'a = 1' + ')'.repeat(20_000)
+  t.throws(() => parseInfluxQL(deep), { name: 'InfluxQLError', line: 1, column: 1, message: 'line 1 char 1: the query is nested too deeply to parse' })
+  // an ordinary depth is fine
+  t.ok(parseInfluxQL('SELECT v FROM m WHERE ' + '('.repeat(50) + 'a = 1' + ')'.repeat(50)))
+})
+
 t.test('durations print with the largest exact unit', async (t) => {
   const cases: ReadonlyArray<readonly [bigint, string]> = [
     [0n, '0s'], [1n, '1ns'], [1_000n, '1u'], [1_500n, '1500ns'], [1_000_000n, '1ms'], [1_500_000_000n, '1500ms'],
