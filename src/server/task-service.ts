@@ -36,6 +36,26 @@ export interface TaskInput {
   readonly vars?: VarsJSON
   readonly from?: string
   readonly where?: string
+  /** design-doc batcher fields */
+  readonly query?: string
+  readonly period?: string
+  readonly cron?: string
+  readonly groupBy?: string
+}
+
+/** The definition fields of a task record besides Kapacitor's own. */
+type DefinitionFields = 'type' | 'dbrps' | 'script' | 'vars' | 'from' | 'where' | BatcherField
+type BatcherField = 'query' | 'period' | 'cron' | 'groupBy'
+const BATCHER_FIELDS: readonly BatcherField[] = ['query', 'period', 'cron', 'groupBy']
+
+function batcherFields(t: Partial<Record<BatcherField, string>>): Partial<Record<BatcherField, string>> {
+  const out: Partial<Record<BatcherField, string>> = {}
+  for (const k of BATCHER_FIELDS) if (t[k] !== undefined) out[k] = t[k]
+  return out
+}
+
+function hasBatcherFields(t: Partial<Record<BatcherField, string>>): boolean {
+  return BATCHER_FIELDS.some((k) => t[k] !== undefined)
 }
 
 export interface TemplateInput {
@@ -88,12 +108,20 @@ export class TaskService {
   // -------------------------------------------------------------------------------
   // Running
 
-  private define(t: Pick<TaskRecord, 'type' | 'dbrps' | 'script' | 'vars' | 'from' | 'where'>): Defined {
+  private define(t: Pick<TaskRecord, DefinitionFields>): Defined {
     const streamer = t.from !== undefined || t.where !== undefined ? { ...(t.from !== undefined ? { from: t.from } : {}), ...(t.where !== undefined ? { where: t.where } : {}) } : undefined
+    const batcher = hasBatcherFields(t)
+      ? {
+        query: t.query ?? '',
+        ...(t.period !== undefined ? { period: t.period } : {}), ...(t.cron !== undefined ? { cron: t.cron } : {}),
+        ...(t.groupBy !== undefined ? { groupBy: t.groupBy } : {}),
+      }
+      : undefined
     return definePipeline(t.script, {
-      type: t.type, dbrps: t.dbrps, vars: t.vars,
+      type: t.type ?? (batcher ? 'batch' : undefined), dbrps: t.dbrps, vars: t.vars,
       ...(this.opts.deadman ? { deadman: this.opts.deadman } : {}),
       ...(streamer ? { streamer } : {}),
+      ...(batcher ? { batcher } : {}),
     })
   }
 
@@ -200,11 +228,17 @@ export class TaskService {
       }
       if (script.trim() === '') throw new BadRequestError('must provide TICKscript')
       if ((input.from !== undefined || input.where !== undefined) && type === 'batch') throw new BadRequestError('from and where are only for stream tasks (streamers)')
+      const batcher = hasBatcherFields(input)
+      if (batcher && type === 'stream') throw new BadRequestError('query, period, cron and group-by are only for batch tasks (batchers)')
+      if (batcher && (input.from !== undefined || input.where !== undefined)) throw new BadRequestError('a task is a streamer (from, where) or a batcher (query, period, cron, group-by), not both')
+      if (batcher && (input.query ?? '').trim() === '') throw new BadRequestError('a batcher needs a query')
+      if (batcher) type ??= 'batch'
       const now = this.now()
       const draft: TaskRecord = {
         id, templateId, type: type ?? 'stream', dbrps: input.dbrps ?? [], script, vars: input.vars ?? {},
         status: 'disabled', created: now, modified: now, lastEnabled: GO_ZERO_TIME, error: '',
         ...(input.from !== undefined ? { from: input.from } : {}), ...(input.where !== undefined ? { where: input.where } : {}),
+        ...batcherFields(input),
       }
       const defined = this.defineOrBadRequest({ ...draft, type: type as TaskType })
       let rec: TaskRecord = { ...draft, type: defined.type, dbrps: defined.dbrps }
@@ -220,7 +254,7 @@ export class TaskService {
     return { ...rec, status: 'enabled', lastEnabled: this.now(), error }
   }
 
-  private defineOrBadRequest(t: Pick<TaskRecord, 'type' | 'dbrps' | 'script' | 'vars' | 'from' | 'where'> & { type?: TaskType }): Defined {
+  private defineOrBadRequest(t: Pick<TaskRecord, DefinitionFields> & { type?: TaskType }): Defined {
     try {
       return this.define(t as TaskRecord)
     } catch (err) {
@@ -248,12 +282,14 @@ export class TaskService {
         type = tpl.type
       }
       const definitionChanged = script !== old.script || type !== old.type || templateId !== old.templateId ||
-        (patch.dbrps !== undefined && patch.dbrps.length > 0) || patch.vars !== undefined || patch.from !== undefined || patch.where !== undefined
+        (patch.dbrps !== undefined && patch.dbrps.length > 0) || patch.vars !== undefined || patch.from !== undefined || patch.where !== undefined ||
+        hasBatcherFields(patch)
       let rec: TaskRecord = {
         ...old, id: newId, templateId, type, script,
         dbrps: patch.dbrps !== undefined && patch.dbrps.length > 0 ? patch.dbrps : (script !== old.script && patch.dbrps === undefined ? [] : old.dbrps),
         vars: patch.vars ?? old.vars,
         ...(patch.from !== undefined ? { from: patch.from } : {}), ...(patch.where !== undefined ? { where: patch.where } : {}),
+        ...batcherFields(patch),
         modified: this.now(),
       }
       if (definitionChanged) {
@@ -324,6 +360,10 @@ export class TaskService {
       'last-enabled': t.lastEnabled,
       ...(t.from !== undefined ? { from: t.from } : {}),
       ...(t.where !== undefined ? { where: t.where } : {}),
+      ...(t.query !== undefined ? { query: t.query } : {}),
+      ...(t.period !== undefined ? { period: t.period } : {}),
+      ...(t.cron !== undefined ? { cron: t.cron } : {}),
+      ...(t.groupBy !== undefined ? { 'group-by': t.groupBy } : {}),
     }
   }
 

@@ -29,6 +29,11 @@ export interface TaskRecord {
   /** design-doc streamer definition fields */
   readonly from?: string
   readonly where?: string
+  /** design-doc batcher definition fields (API `query`, `period`, `cron`, `group-by`) */
+  readonly query?: string
+  readonly period?: string
+  readonly cron?: string
+  readonly groupBy?: string
 }
 
 export interface TemplateRecord {

@@ -33,6 +33,11 @@ export interface EvalOptions {
   readonly ignoreMissingVars?: boolean
   /** deadman alert id/message templates ([deadman] config); NODE_NAME and INTERVAL are replaced */
   readonly deadman?: DeadmanConfig
+  /**
+   * a design-doc batcher: what is chained on `batch` hangs under the implicit query node
+   * the definition inserts (define.ts applyBatcher), so `batch.filter(…)`, `batch|window()` …
+   */
+  readonly implicitQuery?: boolean
 }
 
 /** The [deadman] config section as the evaluator needs it. */
@@ -395,6 +400,7 @@ export class Evaluator {
 
   private hasChain(node: NodeBuilder, name: string): NodeSpec | undefined {
     const child = chainingMethod(name)
+    if (child && this.opts.implicitQuery && node.spec.name === 'batch' && canChain(nodeSpec('query')!, child)) return child
     return child && canChain(node.spec, child) ? child : undefined
   }
 

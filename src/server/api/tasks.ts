@@ -41,6 +41,10 @@ const taskBody = {
     vars: { type: 'object', additionalProperties: { type: 'object', properties: { type: { type: 'string' }, description: { type: 'string' } }, required: ['type'] } },
     from: { type: 'string' },
     where: { type: 'string' },
+    query: { type: 'string' },
+    period: { type: 'string' },
+    cron: { type: 'string' },
+    'group-by': { type: 'string' },
   },
 } as const
 
@@ -54,6 +58,10 @@ interface TaskBody {
   vars?: VarsJSON
   from?: string
   where?: string
+  query?: string
+  period?: string
+  cron?: string
+  'group-by'?: string
 }
 
 function toInput(b: TaskBody): TaskInput {
@@ -67,6 +75,10 @@ function toInput(b: TaskBody): TaskInput {
     ...(b.vars !== undefined ? { vars: b.vars } : {}),
     ...(b.from !== undefined ? { from: b.from } : {}),
     ...(b.where !== undefined ? { where: b.where } : {}),
+    ...(b.query !== undefined ? { query: b.query } : {}),
+    ...(b.period !== undefined ? { period: b.period } : {}),
+    ...(b.cron !== undefined ? { cron: b.cron } : {}),
+    ...(b['group-by'] !== undefined ? { groupBy: b['group-by'] } : {}),
   }
 }
 
