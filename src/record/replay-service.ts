@@ -26,7 +26,7 @@ import { ReplayAlertPublisher, ReplayHandlers } from './replay-alerts.js'
 import { planBatches, replayBatches, replayStream, ReplayStoppedError, yieldToLoop, type Pacing, type ReplayClock } from './replay-run.js'
 import { DataTimeScheduler } from './replay-scheduler.js'
 import { NO_STATS, ReplayStore, type ReplayRecord, type ReplayStats } from './replay-store.js'
-import type { RecordedBatch, RecordingReader } from './types.js'
+import type { RecordedBatch, RecordingInfo, RecordingReader } from './types.js'
 
 export interface ReplayServiceOptions {
   readonly db: Level<string, string>
@@ -172,8 +172,10 @@ export class ReplayService {
     if (task.type !== info.type) throw new BadRequestError(`cannot replay ${info.type} recording ${o.recording} into ${task.type} task ${o.task}`)
     if (info.status === 'running') throw new BadRequestError(`recording ${o.recording} is still running`)
     const iso = await this.isolate(o.task, id)
+    // a reader that says how many chunks it stored lets a stream replay report progress
+    const chunks = (info as RecordingInfo & { readonly chunks?: unknown }).chunks
     const feed = iso.execution.type === 'stream'
-      ? (p: Pacing): Promise<Fed> => this.feedStream(iso, this.opts.recordings.streamPoints(o.recording), p)
+      ? (p: Pacing, progress: Progress): Promise<Fed> => this.feedStream(iso, counted(this.opts.recordings.streamPoints(o.recording), typeof chunks === 'number' ? chunks : 0, progress), p)
       : async (p: Pacing, progress: Progress): Promise<Fed> => this.feedBatches(iso, await collect(this.opts.recordings.batches(o.recording)), p, progress)
     return this.start({ id, task: o.task, recording: o.recording, recordingTime: o.recordingTime ?? false, clock }, iso, feed)
   }
@@ -379,6 +381,15 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 async function* toAsync<T>(it: AsyncIterable<T> | Iterable<T>): AsyncIterable<T> {
   yield* it
+}
+
+/** Reports the fraction of `total` items read (nothing when the total is unknown). */
+async function* counted<T>(it: AsyncIterable<T>, total: number, progress: Progress): AsyncIterable<T> {
+  let n = 0
+  for await (const x of it) {
+    yield x
+    if (total > 0) progress(Math.min(++n / total, 0.99))
+  }
 }
 
 function withoutTmax(b: RecordedBatch): RecordedBatch {

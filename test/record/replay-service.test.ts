@@ -29,7 +29,9 @@ class MemRecordings implements RecordingReader {
   readonly streams = new Map<string, Point[]>()
   async info(id: string): Promise<RecordingInfo> {
     if (!this.streams.has(id)) throw new NotFoundError(`no recording exists with ID ${id}`)
-    return { id, type: 'stream', size: 0, date: '', error: '', status: 'finished', progress: 1 }
+    // `chunks`: what our recording store keeps; a replay reads it for its progress
+    const info: RecordingInfo & { chunks: number } = { id, type: 'stream', size: 0, date: '', error: '', status: 'finished', progress: 1, chunks: Math.ceil(this.streams.get(id)!.length / 700) }
+    return info
   }
   async *streamPoints(id: string): AsyncIterable<readonly Point[]> {
     const ps = this.streams.get(id) ?? []
@@ -202,6 +204,19 @@ t.test('delete stops a running replay; a replay running when the daemon died is 
   t.ok(replays.execution('slow', 'w'), 'the running execution is visible to ?replay-id=')
   await replays.delete('slow')
   await t.rejects(replays.get('slow'), { code: 'NOT_FOUND' })
+
+  // progress: a chunk of 700 points replayed, the next one an hour later
+  const p0 = cpuRecording()[0]!
+  const first = Array.from({ length: 700 }, (_, i) => ({ ...p0, tags: { host: `h${i}` } }))
+  recordings.streams.set('half', [...first, ...first.map((p) => ({ ...p, time: p.time + 3600n * S }))])
+  await replays.create({ id: 'half', task: 'w', recording: 'half', clock: 'real' })
+  let progress = 0
+  for (let i = 0; i < 500 && progress === 0; i++) {
+    await new Promise((r) => setTimeout(r, 10))
+    progress = (await replays.get('half')).progress
+  }
+  t.equal(progress, 0.5, 'one chunk of two replayed')
+  await replays.delete('half')
   t.equal(replays.httpOut('slow'), undefined)
   await replays.close()
 
