@@ -89,6 +89,11 @@ export interface Config {
    * section (alert handlers read theirs when they are built).
    */
   readonly sections: Readonly<Record<string, unknown>>
+  /**
+   * The `KAPACITOR_*` variables the config was loaded with, for the services that apply
+   * overrides to their own untyped section (`KAPACITOR_INFLUXDB_0_URLS_0`).
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>
 }
 
 /** Command-line flags (`-hostname`, `-data-dir`, `-log-level`, `-log-file`); they win over file and environment. */
@@ -206,7 +211,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   applyEnv(raw, env, problems)
   applyOverrides(raw, opts.overrides ?? {})
 
-  const config: Config = { ...toConfig(raw, problems, opts.path ?? null, ignored), sections }
+  const kapacitorEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('KAPACITOR_')))
+  const config: Config = { ...toConfig(raw, problems, opts.path ?? null, ignored), sections, env: kapacitorEnv }
   if (problems.length > 0) throw new ConfigError(problems, opts.path)
   return config
 }

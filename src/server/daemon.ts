@@ -89,7 +89,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   // [deadman] and [[influxdb]]: checked before anything opens; with global = true every task gets a deadman
   const deadman = deadmanConfig(config.sections['deadman'])
-  const clusters = influxdbClustersFromSections(config.sections)
+  const clusters = influxdbClustersFromSections(config.sections, config.env ?? {})
   const influxdb = createInfluxDBService(clusters, rootLogger.child({ service: 'influxdb' }))
   const store = await openStore(config.dataDir)
   const stats = new IngestStats()

@@ -251,3 +251,12 @@ t.test('host:port as Go splits it', async (t) => {
   t.same(splitHostPort('localhost:80'), { host: 'localhost', port: 80 })
   for (const bad of ['9092', 'localhost', '::1:80', ':x', ':65536', '[::1]']) t.equal(splitHostPort(bad), null, bad)
 })
+
+t.test('KAPACITOR_INFLUXDB_<i>_<KEY> reaches the [[influxdb]] clusters the daemon builds', async (t) => {
+  const { influxdbClustersFromSections } = await import('../../src/query/influxdb-config.js')
+  const path = file('[[influxdb]]\n  name = "main"\n  urls = ["http://127.0.0.1:8086"]\n')
+  const c = loadConfig({ path, env: { KAPACITOR_INFLUXDB_0_URLS_0: 'http://10.0.0.9:8086', HOME: '/root' } })
+  t.same(Object.keys(c.env ?? {}), ['KAPACITOR_INFLUXDB_0_URLS_0'], 'only KAPACITOR_ variables are kept')
+  const clusters = influxdbClustersFromSections(c.sections, c.env ?? {})
+  t.same(clusters.map((x) => [x.name, x.urls]), [['main', ['http://10.0.0.9:8086']]])
+})
