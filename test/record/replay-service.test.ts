@@ -227,3 +227,35 @@ t.test('delete stops a running replay; a replay running when the daemon died is 
   t.match(await again.get('died'), { status: 'failed', error: 'unexpected Kapacitor shutdown' })
   t.same((await again.list()).map((r) => r.id), ['died'])
 })
+
+t.test('timers run on the data\'s time: a deadman fires in a gap of the recording, the same on every replay', async (t) => {
+  const d = await daemon(t)
+  const sink = await listener(t)
+  await d.tasks.create({
+    id: 'dm', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }],
+    script: `stream|from().measurement('cpu').groupBy('host')|deadman(0.0, 60s).id('dead {{ index .Tags "host" }}').post('${sink.url}')`,
+  })
+  // host a: a point every 5 s for 10 minutes, silent for 20 minutes, then 10 minutes more
+  const t0 = 1_600_000_000n * S
+  const points: Point[] = []
+  for (let s = 0n; s < 2400n; s += 5n) {
+    if (s >= 600n && s < 1800n) continue
+    points.push({ db: 'telegraf', rp: 'autogen', name: 'cpu', tags: { host: 'a' }, fields: { v: 1 }, time: t0 + s * S })
+  }
+  const recordings = new MemRecordings()
+  recordings.streams.set('gap', points)
+  const replays = new ReplayService({ db: await level(t), tasks: d.tasks, recordings, services: d.tasks.services, logger: silentLogger(), clock: fixedClock(0n) })
+  t.teardown(() => replays.close())
+  const runs: string[][] = []
+  for (const id of ['g1', 'g2']) {
+    await replays.create({ id, task: 'dm', recording: 'gap', recordingTime: true })
+    t.match(await replays.wait(id), { status: 'finished', error: '' })
+    runs.push(sink.bodies.splice(0))
+  }
+  t.same(runs[1], runs[0], 'the same alerts, byte for byte')
+  const events = runs[0]!.map((b) => JSON.parse(b) as { id: string; level: string; time: string })
+  t.same(events.map((e) => `${e.id} ${e.level}`), ['dead a CRITICAL', 'dead a OK'])
+  const at = events.map((e) => (BigInt(Date.parse(e.time)) * 1_000_000n - t0) / S)
+  t.ok(at[0]! > 600n && at[0]! <= 780n, `CRITICAL in the gap, ${at[0]} s in (data time)`)
+  t.ok(at[1]! >= 1800n && at[1]! <= 1950n, `OK once the data is back, ${at[1]} s in`)
+})
