@@ -229,6 +229,16 @@ t.test('against a real influxd: the rendered query is accepted and selects exact
     values: [[10n * S, 3], [15n * S, 4], [20n * S, 5], [25n * S, 6], [29_999_999_999n, 7]],
   }])
 
+  // GROUP BY time(every, offset): buckets start at offset + k·every
+  const sumA = prepareBatchQuery("SELECT sum(value) FROM cpu WHERE host = 'a'")
+  const offsetRes = await influx.queryExact(sumA.render({ start: 10n * S, stop: 30n * S, groupBy: tg(10n * S, 5n * S), fill: 'none' }), { db: 'telegraf', epoch: 'ns' })
+  t.same(offsetRes.results[0].series[0].values, [[5n * S, 3], [15n * S, 9], [25n * S, 13]])
+  // .alignGroup(): the offset follows the start (12s % 10s = 2s), so the first bucket starts at the start
+  const aligned = sumA.render({ start: 12n * S, stop: 30n * S, groupBy: tg(10n * S, 0n), fill: 'none', alignGroup: true })
+  t.match(aligned, /GROUP BY time\(10s, 2s\) fill\(none\)$/)
+  const alignedRes = await influx.queryExact(aligned, { db: 'telegraf', epoch: 'ns' })
+  t.same(alignedRes.results[0].series[0].values, [[12n * S, 9], [22n * S, 13]])
+
   // an empty range is a valid query with no series
   const empty = prepareBatchQuery('SELECT value FROM cpu').render({ start: 31n * S, stop: 40n * S })
   const emptyRes = await influx.queryExact(empty, { db: 'telegraf', epoch: 'ns' })
