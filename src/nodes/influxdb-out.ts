@@ -5,7 +5,7 @@ export const influxDBOutNode = defineNode({
   name: 'influxDBOut', desc: 'influxdb_out', wants: 'any', provides: 'none',
   doc: 'Writes the data to InfluxDB (buffered).',
   // points_dropped is counted too (ctx.counter); the list stays Kapacitor's
-  stats: ['points_written', 'write_errors'],
+  stats: ['points_written', 'write_errors', 'points_dropped'],
   properties: {
     cluster: prop(string(), { default: '' }),
     database: prop(string(), { default: '', doc: 'Default: the point\'s own database.' }),

@@ -168,7 +168,7 @@ t.test('chaining-call arguments', async (t) => {
 
 t.test('node-specific stats (the "Available Statistics" of pipeline/*.go)', async (t) => {
   const want: Record<string, string[]> = {
-    influxDBOut: ['points_written', 'write_errors'], kapacitorLoopback: ['points_written'], eval: ['eval_errors'],
+    influxDBOut: ['points_written', 'write_errors', 'points_dropped'], kapacitorLoopback: ['points_written'], eval: ['eval_errors'],
     default: ['fields_defaulted', 'tags_defaulted'], delete: ['fields_deleted', 'tags_deleted'],
     k8sAutoscale: ['increase_events', 'decrease_events', 'cooldown_drops'], window: [], where: [],
   }
