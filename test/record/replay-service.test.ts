@@ -218,14 +218,17 @@ t.test('delete stops a running replay; a replay running when the daemon died is 
   t.equal(progress, 0.5, 'one chunk of two replayed')
   await replays.delete('half')
   t.equal(replays.httpOut('slow'), undefined)
+  // a graceful stop ends a running replay as failed, and says why
+  await replays.create({ id: 'bye', task: 'w', recording: 'slow', clock: 'real' })
   await replays.close()
+  t.match(await new ReplayStore(db).get('bye'), { status: 'failed', error: 'replay stopped: kapacitord shut down', progress: 1 })
 
   // as a daemon that died mid-replay leaves it
   await new ReplayStore(db).put({ id: 'died', task: 'w', recording: 'slow', recordingTime: false, clock: 'fast', date: '', error: '', status: 'running', progress: 0, stats: { 'task-stats': {}, 'node-stats': {} } })
   const again = new ReplayService({ db, tasks: d.tasks, recordings, services: d.tasks.services, logger: silentLogger(), clock: fixedClock(0n) })
   t.teardown(() => again.close())
   t.match(await again.get('died'), { status: 'failed', error: 'unexpected Kapacitor shutdown' })
-  t.same((await again.list()).map((r) => r.id), ['died'])
+  t.same((await again.list()).map((r) => r.id), ['bye', 'died'])
 })
 
 t.test('timers run on the data\'s time: a deadman fires in a gap of the recording, the same on every replay', async (t) => {
