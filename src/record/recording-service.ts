@@ -160,7 +160,7 @@ export class RecordingService implements RecordingReader {
   private record(points: readonly Point[]): Promise<void> | undefined {
     const ops: ChunkPut[] = []
     const metas: [string, () => RecordingRecord][] = []
-    let everything: string | undefined
+    let everything: Buffer | undefined
     for (const l of [...this.live]) {
       let taken: readonly Point[] = points
       let ended = false
@@ -174,11 +174,11 @@ export class RecordingService implements RecordingReader {
         taken = some
       }
       if (taken.length > 0) {
-        let value: string
+        let value: Buffer
         if (taken === points) value = everything ??= encodeStreamChunk(points)
         else value = encodeStreamChunk(taken)
         ops.push({ id: l.rec.id, source: 0, seq: l.seq++, value })
-        l.rec = { ...l.rec, size: l.rec.size + Buffer.byteLength(value), chunks: l.rec.chunks + 1 }
+        l.rec = { ...l.rec, size: l.rec.size + value.length, chunks: l.rec.chunks + 1 }
         metas.push([l.rec.id, () => this.snapshot(l)])
       }
       if (ended) {
@@ -290,15 +290,15 @@ export class RecordingService implements RecordingReader {
   // Query, batch and import recordings (jobs)
 
   /** Runs `work` in the background as a running recording; finished or failed at its end. */
-  private runJob(rec: RecordingRecord, work: (put: (source: number, values: string[]) => Promise<void>, isCancelled: () => boolean) => Promise<void>): void {
+  private runJob(rec: RecordingRecord, work: (put: (source: number, values: Buffer[]) => Promise<void>, isCancelled: () => boolean) => Promise<void>): void {
     const job = { rec, cancelled: false }
     this.jobs.set(rec.id, job)
     let seq = 0
-    const put = async (source: number, values: string[]): Promise<void> => {
+    const put = async (source: number, values: Buffer[]): Promise<void> => {
       for (let i = 0; i < values.length; i += CHUNKS_PER_COMMIT) {
         if (job.cancelled || this.closed) return
         const ops = values.slice(i, i + CHUNKS_PER_COMMIT).map((value) => ({ id: rec.id, source, seq: seq++, value }))
-        const bytes = ops.reduce((n, o) => n + Buffer.byteLength(o.value), 0)
+        const bytes = ops.reduce((n, o) => n + o.value.length, 0)
         job.rec = { ...job.rec, size: job.rec.size + bytes, chunks: job.rec.chunks + ops.length }
         await this.store.commit(ops, [[rec.id, () => job.rec]])
       }
@@ -356,7 +356,7 @@ export class RecordingService implements RecordingReader {
       const series = await client.query(req.query, { ...(req.db ? { db: req.db } : {}), ...(req.rp ? { rp: req.rp } : {}) })
       if (req.type === 'stream') {
         const points = pointsOfSeries(series, db, rp)
-        const values: string[] = []
+        const values: Buffer[] = []
         for (let i = 0; i < points.length; i += CHUNK_POINTS) values.push(encodeStreamChunk(points.slice(i, i + CHUNK_POINTS)))
         await put(0, values)
       } else {
@@ -382,7 +382,7 @@ export class RecordingService implements RecordingReader {
       let pending: RecordedBatch[] = []
       const flush = async (): Promise<void> => {
         // one put per source, in arrival order within it (keys sort by source anyway)
-        const bySource = new Map<number, string[]>()
+        const bySource = new Map<number, Buffer[]>()
         for (const b of pending) {
           const list = bySource.get(b.source) ?? []
           list.push(encodeBatchChunk(b))
@@ -411,7 +411,7 @@ export class RecordingService implements RecordingReader {
     this.checkOpen()
     if (req.type !== 'stream' && req.type !== 'batch') throw new BadRequestError(`invalid type ${JSON.stringify(req.type)}: must be stream or batch`)
     const precision = parsePrecision(req.precision ?? 'n')
-    let values: { source: number; value: string }[]
+    let values: { source: number; value: Buffer }[]
     try {
       if (req.type === 'stream') {
         const points = parseSrpl(req.data, { precision, now: this.opts.clock.nowNs() })
@@ -432,7 +432,7 @@ export class RecordingService implements RecordingReader {
         seqs.set(source, seq + 1)
         return { id: rec.id, source, seq, value }
       })
-      rec = { ...rec, size: rec.size + ops.reduce((n, o) => n + Buffer.byteLength(o.value), 0), chunks: rec.chunks + ops.length }
+      rec = { ...rec, size: rec.size + ops.reduce((n, o) => n + o.value.length, 0), chunks: rec.chunks + ops.length }
       const snapshot = rec
       await this.store.commit(ops, [[rec.id, () => snapshot]])
     }

@@ -6,9 +6,8 @@
  * contain `!`).
  *
  * A stream chunk is the points of one `/write` (or of one slice of a query result or an
- * import) as JSON `[[db, rp, line protocol], …]`, one entry per run of points of one
- * db/rp: line protocol is compact, exact (ints with `i`, ns times) and our parser reads
- * it back fast. A batch chunk is one batch as the `.brpl` JSON line.
+ * import) in the binary form of point-codec.ts (exact, and cheap enough for the `/write`
+ * path: bench/recording-overhead.ts). A batch chunk is one batch as its `.brpl` JSON line.
  *
  * Every write of data goes through `commit`: group commit, one LevelDB batch at a time,
  * in call order. Writes that arrive while a batch is being written join the next one,
@@ -18,10 +17,9 @@
  * the write-ahead log), a power loss may lose the last writes.
  */
 import type { Level } from 'level'
-import { parseLineProtocol } from '../ingest/line-protocol-parser.js'
-import { encodePoint } from '../ingest/line-protocol-encoder.js'
 import type { Point } from '../model/point.js'
 import { encodeBatchLine, parseBatchEntry } from './brpl.js'
+import { decodePoints, encodePoints } from './point-codec.js'
 import type { RecordedBatch, RecordingType, RunStatus } from './types.js'
 
 /** What a recording records (the API's kinds of recordings). */
@@ -51,7 +49,7 @@ export interface ChunkPut {
   readonly id: string
   readonly source: number
   readonly seq: number
-  readonly value: string
+  readonly value: Buffer
 }
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0')
@@ -61,46 +59,20 @@ const dataRange = (id: string): { gt: string; lt: string } => ({ gt: `${id}!`, l
 // ---------------------------------------------------------------------------------
 // Chunk encodings
 
-/** A stream chunk: runs of points of one db/rp as line protocol. */
-export function encodeStreamChunk(points: readonly Point[]): string {
-  const runs: [string, string, string][] = []
-  let db = ''
-  let rp = ''
-  let lines: string[] = []
-  const flush = (): void => {
-    if (lines.length > 0) runs.push([db, rp, lines.join('\n')])
-    lines = []
-  }
-  for (const p of points) {
-    if (p.db !== db || p.rp !== rp || lines.length === 0) {
-      flush()
-      db = p.db
-      rp = p.rp
-    }
-    const line = encodePoint(p)
-    if (line !== '') lines.push(line)
-  }
-  flush()
-  return JSON.stringify(runs)
+export function encodeStreamChunk(points: readonly Point[]): Buffer {
+  return encodePoints(points)
 }
 
-export function decodeStreamChunk(value: string): Point[] {
-  const runs = JSON.parse(value) as [string, string, string][]
-  const out: Point[] = []
-  for (const [db, rp, text] of runs) {
-    const r = parseLineProtocol(Buffer.from(text), { db, rp, precision: 'ns', now: 0n })
-    if (r.errors.length > 0) throw new Error(`corrupt recording chunk: ${r.errors[0]!.reason}`)
-    for (const p of r.points) out.push(p)
-  }
-  return out
+export function decodeStreamChunk(value: Uint8Array): Point[] {
+  return decodePoints(value)
 }
 
-export function encodeBatchChunk(b: RecordedBatch): string {
-  return encodeBatchLine(b)
+export function encodeBatchChunk(b: RecordedBatch): Buffer {
+  return Buffer.from(encodeBatchLine(b))
 }
 
-export function decodeBatchChunk(value: string, source: number): RecordedBatch {
-  const [b] = parseBatchEntry(value, source)
+export function decodeBatchChunk(value: Uint8Array, source: number): RecordedBatch {
+  const [b] = parseBatchEntry(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8'), source)
   // batches without points are never stored
   if (!b) throw new Error('corrupt recording chunk: a batch without points')
   return b
@@ -122,7 +94,7 @@ export class RecordingStore {
 
   constructor(private readonly db: Level<string, string>) {
     this.meta = db.sublevel<string, RecordingRecord>(['recordings', 'meta'], { valueEncoding: 'json' })
-    this.data = db.sublevel<string, string>(['recordings', 'data'], { valueEncoding: 'utf8' })
+    this.data = db.sublevel<string, Buffer>(['recordings', 'data'], { valueEncoding: 'buffer' })
   }
 
   async get(id: string): Promise<RecordingRecord | undefined> {
@@ -182,7 +154,7 @@ export class RecordingStore {
   }
 
   /** The chunks of a recording in key order (per source, then as written). */
-  async *chunks(id: string): AsyncIterable<{ source: number; value: string }> {
+  async *chunks(id: string): AsyncIterable<{ source: number; value: Buffer }> {
     for await (const [k, v] of this.data.iterator(dataRange(id))) {
       const at = k.lastIndexOf('!')
       yield { source: parseInt(k.slice(at + 1, at + 5), 16), value: v }

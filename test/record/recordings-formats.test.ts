@@ -32,6 +32,24 @@ t.test('stream chunks (our LevelDB values) give back exactly the points written'
   t.equal(back[0]!.fields['big'], 9007199254740993n)
 })
 
+t.test('the binary chunk keeps every value exactly: NaN, -0, int64 limits, long and non-ASCII strings, odd keys', async (t) => {
+  const long = 'é'.repeat(100) + 'x'.repeat(70_000)
+  const tags = Object.freeze({ host: 'a', 'ключ': 'значение' })
+  const odd: Point[] = []
+  for (let i = 0; i < 300; i++) {
+    odd.push({
+      db: i % 2 ? 'd1' : 'd2', rp: 'r', name: i % 3 ? 'cpu' : 'm€', tags: i % 5 ? tags : {},
+      fields: { f: i % 4 === 0 ? NaN : i % 4 === 1 ? -0 : i / 3, min: -9223372036854775808n, max: 9223372036854775807n, s: i % 7 ? `v${i}` : long, t: true, no: false, ['__proto__']: 1 },
+      time: BigInt(i) - 100n,
+    })
+    Object.defineProperty(odd[i]!.fields, '__proto__', { value: BigInt(i), enumerable: true })
+  }
+  const back = decodeStreamChunk(encodeStreamChunk(odd))
+  t.same(back, odd)
+  t.ok(Number.isNaN(back[0]!.fields['f']) && Object.is(back[1]!.fields['f'], -0), 'NaN and -0')
+  t.equal(Object.getOwnPropertyDescriptor(back[3]!.fields, '__proto__')?.value, 3n, 'a field named __proto__')
+})
+
 t.test('.srpl: 3-line records, gzip, read back exactly, in order', async (t) => {
   const text = srplRecords(POINTS)
   const lines = text.split('\n')
