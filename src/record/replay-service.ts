@@ -101,6 +101,8 @@ interface Fed {
 export class ReplayService {
   private readonly store: ReplayStore
   private readonly live = new Map<string, LiveReplay>()
+  /** ids of replays being created */
+  private readonly reserved = new Set<string>()
   private readonly ready: Promise<void>
   private closed = false
 
@@ -159,8 +161,37 @@ export class ReplayService {
   // ---------------------------------------------------------------- create
 
   /** `POST /replays`: a recording into a task. */
-  async create(o: ReplayRecordingOptions): Promise<ReplayRecord> {
-    const { id, clock } = await this.checkCommon(o)
+  create(o: ReplayRecordingOptions): Promise<ReplayRecord> {
+    return this.reserving(o, (id, clock) => this.fromRecording(o, id, clock))
+  }
+
+  /** `POST /replays/batch`: a batch task's own queries over [start, stop), replayed as they come back; nothing stored. */
+  createBatch(o: ReplayBatchOptions): Promise<ReplayRecord> {
+    return this.reserving(o, (id, clock) => this.fromRange(o, id, clock))
+  }
+
+  /** `POST /replays/query`: one query's result into a task (a batch task's first query node, or a stream task's matcher). */
+  createQuery(o: ReplayQueryOptions): Promise<ReplayRecord> {
+    if (o.query === '') return Promise.reject(new BadRequestError('must provide query'))
+    return this.reserving(o, (id, clock) => this.fromQuery(o, id, clock))
+  }
+
+  /** Checks what every replay is asked with and holds its id until the replay exists (or failed to start). */
+  private async reserving(o: ReplayCommon, make: (id: string, clock: ReplayClock) => Promise<ReplayRecord>): Promise<ReplayRecord> {
+    await this.ready
+    const { id, clock } = this.checkCommon(o)
+    // taken at once, so that two requests with one id cannot both pass the store check
+    if (this.live.has(id) || this.reserved.has(id)) throw new BadRequestError(`replay ${id} already exists`)
+    this.reserved.add(id)
+    try {
+      if (await this.store.get(id)) throw new BadRequestError(`replay ${id} already exists`)
+      return await make(id, clock)
+    } finally {
+      this.reserved.delete(id)
+    }
+  }
+
+  private async fromRecording(o: ReplayRecordingOptions, id: string, clock: ReplayClock): Promise<ReplayRecord> {
     const task = await this.loadTask(o.task)
     let info
     try {
@@ -180,9 +211,7 @@ export class ReplayService {
     return this.start({ id, task: o.task, recording: o.recording, recordingTime: o.recordingTime ?? false, clock }, iso, feed)
   }
 
-  /** `POST /replays/batch`: a batch task's own queries over [start, stop), replayed as they come back; nothing stored. */
-  async createBatch(o: ReplayBatchOptions): Promise<ReplayRecord> {
-    const { id, clock } = await this.checkCommon(o)
+  private async fromRange(o: ReplayBatchOptions, id: string, clock: ReplayClock): Promise<ReplayRecord> {
     const task = await this.loadTask(o.task)
     if (task.type !== 'batch') throw new BadRequestError(`cannot replay batch against stream task: ${o.task}`)
     if (o.stop < o.start) throw new BadRequestError('stop must not be before start')
@@ -195,10 +224,7 @@ export class ReplayService {
     return this.start({ id, task: o.task, recording: '', recordingTime: o.recordingTime ?? false, clock }, iso, feed)
   }
 
-  /** `POST /replays/query`: one query's result into a task (a batch task's first query node, or a stream task's matcher). */
-  async createQuery(o: ReplayQueryOptions): Promise<ReplayRecord> {
-    if (o.query === '') throw new BadRequestError('must provide query')
-    const { id, clock } = await this.checkCommon(o)
+  private async fromQuery(o: ReplayQueryOptions, id: string, clock: ReplayClock): Promise<ReplayRecord> {
     const task = await this.loadTask(o.task)
     let statement
     try {
@@ -223,14 +249,12 @@ export class ReplayService {
     return this.start({ id, task: o.task, recording: '', recordingTime: o.recordingTime ?? false, clock }, iso, feed)
   }
 
-  private async checkCommon(o: ReplayCommon): Promise<{ id: string; clock: ReplayClock }> {
-    await this.ready
+  private checkCommon(o: ReplayCommon): { id: string; clock: ReplayClock } {
     if (this.closed) throw new BadRequestError('replays are shutting down')
     const id = o.id !== undefined && o.id !== '' ? o.id : randomUUID()
     if (!ID_PATTERN.test(id)) throw new BadRequestError(`replay ID must contain only letters, numbers, '-', '.' and '_'. ${JSON.stringify(id)}`)
     const clock = o.clock === undefined || o.clock === '' ? 'fast' : o.clock
     if (clock !== 'fast' && clock !== 'real') throw new BadRequestError(`invalid clock type ${clock}`)
-    if (this.live.has(id) || (await this.store.get(id))) throw new BadRequestError(`replay ${id} already exists`)
     return { id, clock }
   }
 
