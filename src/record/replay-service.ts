@@ -8,11 +8,10 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Level } from 'level'
-import { Matcher } from '../match/matcher.js'
 import type { Clock } from '../model/clock.js'
 import type { Point } from '../model/point.js'
 import { formatRFC3339Nano } from '../model/rfc3339.js'
-import { HttpOutRegistry } from '../pipeline/http-out-registry.js'
+import type { HttpOutRegistry } from '../pipeline/http-out-registry.js'
 import type { TaskServices } from '../pipeline/services.js'
 import type { TaskExecution } from '../pipeline/task-execution.js'
 import { batchesOverRange } from '../query/batch-range.js'
@@ -22,9 +21,8 @@ import { BadRequestError, NotFoundError } from '../server/errors.js'
 import type { Logger } from '../server/logger.js'
 import type { TaskService } from '../server/task-service.js'
 import type { TaskRecord } from '../server/task-store.js'
-import { ReplayAlertPublisher, ReplayHandlers } from './replay-alerts.js'
+import { isolate, type Isolated } from './replay-isolation.js'
 import { planBatches, replayBatches, replayStream, ReplayStoppedError, yieldToLoop, type Pacing, type ReplayClock } from './replay-run.js'
-import { DataTimeScheduler } from './replay-scheduler.js'
 import { NO_STATS, ReplayStore, type ReplayRecord, type ReplayStats } from './replay-store.js'
 import type { RecordedBatch, RecordingInfo, RecordingReader } from './types.js'
 
@@ -81,15 +79,6 @@ interface LiveReplay {
   execution: TaskExecution | undefined
   running: boolean
   done: Promise<void>
-}
-
-/** The isolated pieces of one replay. */
-interface Isolated {
-  readonly execution: TaskExecution
-  readonly scheduler: DataTimeScheduler
-  readonly matcher: Matcher
-  readonly handlers: ReplayHandlers
-  readonly httpOut: HttpOutRegistry
 }
 
 /** What a replay's feeding step reports. */
@@ -202,7 +191,7 @@ export class ReplayService {
     }
     if (task.type !== info.type) throw new BadRequestError(`cannot replay ${info.type} recording ${o.recording} into ${task.type} task ${o.task}`)
     if (info.status === 'running') throw new BadRequestError(`recording ${o.recording} is still running`)
-    const iso = await this.isolate(o.task, id)
+    const iso = await isolate({ tasks: this.opts.tasks, services: this.opts.services, logger: this.opts.logger, clock: this.opts.clock }, o.task, id)
     // a reader that says how many chunks it stored lets a stream replay report progress
     const chunks = (info as RecordingInfo & { readonly chunks?: unknown }).chunks
     const feed = iso.execution.type === 'stream'
@@ -215,7 +204,7 @@ export class ReplayService {
     const task = await this.loadTask(o.task)
     if (task.type !== 'batch') throw new BadRequestError(`cannot replay batch against stream task: ${o.task}`)
     if (o.stop < o.start) throw new BadRequestError('stop must not be before start')
-    const iso = await this.isolate(o.task, id)
+    const iso = await isolate({ tasks: this.opts.tasks, services: this.opts.services, logger: this.opts.logger, clock: this.opts.clock }, o.task, id)
     const pipeline = iso.execution.pipeline
     const feed = async (p: Pacing, progress: Progress): Promise<Fed> => {
       const batches = await collect(batchesOverRange(pipeline, this.opts.services.influxdb, o.start, o.stop, { clock: this.opts.clock }))
@@ -237,7 +226,7 @@ export class ReplayService {
     if (stream && (!from?.database || !from.retentionPolicy)) {
       throw new BadRequestError('could not determine database and retention policy. Is the query fully qualified?')
     }
-    const iso = await this.isolate(o.task, id)
+    const iso = await isolate({ tasks: this.opts.tasks, services: this.opts.services, logger: this.opts.logger, clock: this.opts.clock }, o.task, id)
     const influxdb = this.opts.services.influxdb
     const feed = async (p: Pacing, progress: Progress): Promise<Fed> => {
       const series = await influxdb.client(o.cluster ?? '').query(o.query)
@@ -267,32 +256,7 @@ export class ReplayService {
     }
   }
 
-  /** The task's execution with the replay's own services, clock and timers. */
-  private async isolate(task: string, replayId: string): Promise<Isolated> {
-    const base = this.opts.services
-    const httpOut = new HttpOutRegistry()
-    const handlers = new ReplayHandlers(base.createHandler, this.opts.logger.child({ replay: replayId }))
-    const matcher = new Matcher()
-    const scheduler = new DataTimeScheduler(this.opts.clock.nowNs())
-    const services: TaskServices = {
-      ...base,
-      httpOut,
-      alerts: new ReplayAlertPublisher(),
-      createHandler: handlers.factory,
-      // kapacitorLoopback writes into the replay's own stream, after the current write
-      loopback: (points) => { queueMicrotask(() => matcher.write(points)) },
-    }
-    try {
-      const execution = await this.opts.tasks.isolatedExecution(task, { services, clock: scheduler, scheduler, queries: 'external' })
-      matcher.add(task, execution.inputs())
-      return { execution, scheduler, matcher, handlers, httpOut }
-    } catch (err) {
-      await handlers.close()
-      if (err instanceof NotFoundError) throw new NotFoundError(`task load: ${err.message}`)
-      // a script that no longer checks, a node that cannot start (Kapacitor: "task start: …")
-      throw new BadRequestError(`task start: ${err instanceof Error ? err.message : String(err)}`)
-    }
-  }
+
 
   // ---------------------------------------------------------------- running
 
