@@ -87,8 +87,10 @@ export async function replayStream(source: AsyncIterable<readonly Point[]>, sink
     check(p.signal)
     for (let i = 0; i < chunk.length;) {
       const t = chunk[i]!.time
+      // a run of equal times, at most STEP points (the yield below lets alert handlers take what it fired)
       let j = i + 1
-      while (j < chunk.length && chunk[j]!.time === t) j++
+      const end = Math.min(chunk.length, i + STEP)
+      while (j < end && chunk[j]!.time === t) j++
       if (!started) {
         started = true
         diff = p.startNs - t

@@ -139,3 +139,11 @@ t.test('replayBatches: each batch to its query node, timers at the batch times',
   await t.rejects(replayBatches(planBatches([batch(2, [1n])], { recordingTime: true, startNs: 0n }), inputs, sched, pacing()),
     /the data has batches for query 2 but the task has 2 query nodes/)
 })
+
+t.test('stream: a long run of equal times is written in steps, with a yield between them', async (t) => {
+  const sched = new DataTimeScheduler(0n)
+  const sizes: number[] = []
+  const same = Array.from({ length: 2500 }, (_, i) => ({ ...pt(5n, i), tags: { host: `h${i}` } }))
+  await replayStream(chunks(same), { write(ps) { sizes.push(ps.length) } }, sched, pacing())
+  t.same(sizes, [1000, 1000, 500])
+})
