@@ -202,6 +202,17 @@ t.test('delete removes the recording and its data', async (t) => {
   t.same(await pointsOf(k.d, 'gone'), [], 'a new recording with the id has none of the old data')
 })
 
+t.test('`curl -XPOST …/recordings/stream` (no body, no content type) starts an open-ended recording', async (t) => {
+  const k = await start(t)
+  const res = await fetch(`http://127.0.0.1:${k.d.httpAddress.port}${R}/stream`, { method: 'POST' })
+  t.equal(res.status, 201)
+  const rec = await res.json() as { id: string; status: string }
+  t.equal(rec.status, 'running')
+  const stop = await fetch(`http://127.0.0.1:${k.d.httpAddress.port}${R}/${rec.id}/stop`, { method: 'POST', body: '{}' })
+  t.equal(stop.status, 200, 'a JSON body sent as text/plain is read as JSON')
+  t.match((await k.post(`${R}/stream`, Buffer.from('{"id":'))).body.error, /invalid JSON body/)
+})
+
 t.test('batch recordings: the request is checked', async (t) => {
   const k = await start(t)
   const res = await k.call('POST', `${R}/batch`, { task: 'nope', start: '2023-01-01T00:00:00Z' })
