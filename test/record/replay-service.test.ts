@@ -262,3 +262,22 @@ t.test('timers run on the data\'s time: a deadman fires in a gap of the recordin
   t.ok(at[0]! > 600n && at[0]! <= 780n, `CRITICAL in the gap, ${at[0]} s in (data time)`)
   t.ok(at[1]! >= 1800n && at[1]! <= 1950n, `OK once the data is back, ${at[1]} s in`)
 })
+
+t.test('a handler that cannot deliver: the replay finishes and says how many events were not delivered', async (t) => {
+  const d = await daemon(t)
+  // a port nobody listens on
+  const dead = createServer()
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r))
+  const port = (dead.address() as { port: number }).port
+  await new Promise<void>((r) => dead.close(() => r()))
+  await d.tasks.create({ id: 'cpu_mean', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script: script(`http://127.0.0.1:${port}/alert`) })
+  const recordings = new MemRecordings()
+  recordings.streams.set('rec1', cpuRecording())
+  const replays = new ReplayService({ db: await level(t), tasks: d.tasks, recordings, services: d.tasks.services, logger: silentLogger(), clock: fixedClock(0n), handlerStallMs: 300 })
+  t.teardown(() => replays.close())
+  await replays.create({ id: 'r', task: 'cpu_mean', recording: 'rec1', recordingTime: true })
+  const r = await replays.wait('r')
+  t.equal(r.status, 'finished')
+  t.equal(r.error, '8 alert events not delivered: the handler made no progress')
+  t.ok(replays.httpOut('r')!.get('cpu_mean', 'out'), 'the output is there all the same')
+})
