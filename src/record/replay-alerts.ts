@@ -8,6 +8,7 @@
  * fast replay ends long before a handler has sent what it fired, and stopping the task
  * closes the node's queues; the replay drains its own before it reports `finished`.
  */
+import { performance } from 'node:perf_hooks'
 import { Delivery, type DeliveryOptions } from '../alert/delivery.js'
 import type { AlertEvent, AlertHandler, AlertPublisher, EventState, HandlerFactory } from '../alert/types.js'
 import type { Logger } from '../server/logger.js'
@@ -76,8 +77,9 @@ export class ReplayHandlers {
    * number still pending. Stops early when `signal` aborts.
    */
   async drain(signal: AbortSignal, stallMs = DEFAULT_STALL_MS): Promise<number> {
+    // monotonic wall time: the replay's own clock may stand still (data time, a fixed test clock)
     let last = this.delivered
-    let lastProgress = Date.now()
+    let lastProgress = performance.now()
     while (this.pending > 0 && !signal.aborted) {
       await Promise.race([
         Promise.all(this.deliveries.map((d) => d.when((x) => x.stats.queued === 0))),
@@ -86,8 +88,8 @@ export class ReplayHandlers {
       const now = this.delivered
       if (now !== last) {
         last = now
-        lastProgress = Date.now()
-      } else if (Date.now() - lastProgress >= stallMs) break
+        lastProgress = performance.now()
+      } else if (performance.now() - lastProgress >= stallMs) break
     }
     return this.pending
   }
