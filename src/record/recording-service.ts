@@ -125,6 +125,8 @@ export class RecordingService implements RecordingReader {
   private live: Live[] = []
   /** query, batch and import jobs in progress (their records as last written) */
   private readonly jobs = new Map<string, { rec: RecordingRecord; cancelled: boolean }>()
+  /** ids being created */
+  private readonly reserved = new Set<string>()
   private closed = false
 
   private constructor(private readonly opts: RecordingServiceOptions) {
@@ -213,13 +215,23 @@ export class RecordingService implements RecordingReader {
     await this.store.commit([], [[l.rec.id, () => l.rec]])
   }
 
+  /** A new running recording, stored; the id is held from the check on, so two requests cannot both take it. */
   private async newRecord(id: string | undefined, type: RecordingType, kind: RecordingKind, extra: Partial<RecordingRecord> = {}): Promise<RecordingRecord> {
     const rid = id !== undefined && id !== '' ? id : randomUUID()
     checkId(rid)
-    if (this.liveOf(rid) || this.jobs.has(rid) || await this.store.get(rid)) throw new BadRequestError(`recording ${rid} already exists`)
-    return {
-      id: rid, type, kind, size: 0, date: formatRFC3339Nano(this.opts.clock.nowNs()), error: '', status: 'running', progress: 0, chunks: 0,
-      ...extra,
+    const taken = (): BadRequestError => new BadRequestError(`recording ${rid} already exists`)
+    if (this.reserved.has(rid) || this.liveOf(rid) || this.jobs.has(rid)) throw taken()
+    this.reserved.add(rid)
+    try {
+      if (await this.store.get(rid)) throw taken()
+      const rec: RecordingRecord = {
+        id: rid, type, kind, size: 0, date: formatRFC3339Nano(this.opts.clock.nowNs()), error: '', status: 'running', progress: 0, chunks: 0,
+        ...extra,
+      }
+      await this.store.commit([], [[rid, () => rec]])
+      return rec
+    } finally {
+      this.reserved.delete(rid)
     }
   }
 
@@ -255,7 +267,6 @@ export class RecordingService implements RecordingReader {
       ...(req.stop !== undefined ? { startNs: now.toString(), stopNs: req.stop.toString() } : {}),
     })
     const l: Live = { rec, seq: 0, accepts, stopNs: req.stop ?? null, cancelTimer: null }
-    await this.store.commit([], [[rec.id, () => l.rec]])
     this.live.push(l)
     if (req.stop !== undefined) l.cancelTimer = this.afterNs(req.stop - now, () => { if (this.live.includes(l)) void this.finishLive(l).catch((err) => this.logFailure(rec.id, err)) })
     this.opts.logger.info({ recording: rec.id, task: req.task ?? '', stop: req.stop !== undefined ? formatRFC3339Nano(req.stop) : '' }, 'stream recording started')
@@ -351,7 +362,6 @@ export class RecordingService implements RecordingReader {
     if (req.type === 'stream' && db === '') throw new BadRequestError('could not determine database and retention policy. Is the query fully qualified?')
     const client = this.clientFor(req.cluster, req.host)
     const rec = await this.newRecord(req.id, req.type, 'query')
-    await this.store.commit([], [[rec.id, () => rec]])
     this.runJob(rec, async (put) => {
       const series = await client.query(req.query, { ...(req.db ? { db: req.db } : {}), ...(req.rp ? { rp: req.rp } : {}) })
       if (req.type === 'stream') {
@@ -377,7 +387,6 @@ export class RecordingService implements RecordingReader {
     const pipeline = execution.pipeline
     execution.stop()
     const rec = await this.newRecord(req.id, 'batch', 'batch')
-    await this.store.commit([], [[rec.id, () => rec]])
     this.runJob(rec, async (put, cancelled) => {
       let pending: RecordedBatch[] = []
       const flush = async (): Promise<void> => {
