@@ -82,14 +82,14 @@ function time(text: string | undefined, name: string): bigint | undefined {
 
 export const replayRoutes: FastifyPluginAsync<ReplayRoutesOptions> = async (app, { replays, clock = systemClock }) => {
   app.post('/kapacitor/v1/replays', { schema: { body: createBody } }, async (req, reply) => {
-    const b = req.body as CommonBody & { recording?: string }
+    const b = (req.body ?? {}) as CommonBody & { recording?: string }
     if (b.recording === undefined || b.recording === '') throw new BadRequestError('must provide recording')
     const r = await replays.create({ ...commonOptions(b), recording: b.recording })
     return jsonBody(reply, 201, replayView(r))
   })
 
   app.post('/kapacitor/v1/replays/batch', { schema: { body: batchBody } }, async (req, reply) => {
-    const b = req.body as CommonBody & { start?: string; stop?: string; cluster?: string }
+    const b = (req.body ?? {}) as CommonBody & { start?: string; stop?: string; cluster?: string }
     const start = time(b.start, 'start')
     if (start === undefined) throw new BadRequestError('must provide start time')
     const stop = time(b.stop, 'stop') ?? clock.nowNs()
@@ -98,7 +98,7 @@ export const replayRoutes: FastifyPluginAsync<ReplayRoutesOptions> = async (app,
   })
 
   app.post('/kapacitor/v1/replays/query', { schema: { body: queryBody } }, async (req, reply) => {
-    const b = req.body as CommonBody & { query?: string; cluster?: string }
+    const b = (req.body ?? {}) as CommonBody & { query?: string; cluster?: string }
     const r = await replays.createQuery({ ...commonOptions(b), query: b.query ?? '', ...(b.cluster ? { cluster: b.cluster } : {}) })
     return jsonBody(reply, 201, replayView(r))
   })
