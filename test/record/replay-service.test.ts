@@ -281,3 +281,22 @@ t.test('a handler that cannot deliver: the replay finishes and says how many eve
   t.equal(r.error, '8 alert events not delivered: the handler made no progress')
   t.ok(replays.httpOut('r')!.get('cpu_mean', 'out'), 'the output is there all the same')
 })
+
+t.test('kapacitorLoopback in a replay writes into the replay\'s own stream, never the daemon\'s', async (t) => {
+  const d = await daemon(t)
+  await d.tasks.create({ id: 'sink', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'loop' }], script: `stream|from().measurement('looped')|httpOut('out')`, status: 'enabled' })
+  await d.tasks.create({
+    id: 'lb', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }],
+    script: `stream|from().measurement('cpu')|kapacitorLoopback().database('telegraf').retentionPolicy('loop').measurement('looped')`,
+  })
+  const recordings = new MemRecordings()
+  recordings.streams.set('rec', cpuRecording())
+  const replays = new ReplayService({ db: await level(t), tasks: d.tasks, recordings, services: d.tasks.services, logger: silentLogger(), clock: fixedClock(0n) })
+  t.teardown(() => replays.close())
+  await replays.create({ id: 'r', task: 'lb', recording: 'rec', recordingTime: true })
+  const r = await replays.wait('r')
+  t.equal(r.status, 'finished')
+  t.equal((r.stats['node-stats'] as Record<string, Record<string, number>>)['kapacitor_loopback2']?.['points_written'], 240)
+  await new Promise((res) => setImmediate(res))
+  t.equal(d.tasks.execution('sink')!.stats()['node-stats']['from1']?.['collected'], 0, 'the live task saw none of them')
+})
