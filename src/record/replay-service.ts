@@ -56,6 +56,7 @@ export interface ReplayRecordingOptions extends ReplayCommon {
 export interface ReplayBatchOptions extends ReplayCommon {
   readonly start: bigint
   readonly stop: bigint
+  /** accepted as Kapacitor does, and as there unused: each query node queries its own `.cluster()` */
   readonly cluster?: string
 }
 
