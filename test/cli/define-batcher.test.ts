@@ -5,7 +5,11 @@
  */
 import t from 'tap'
 import { batcherOptions, fromDbrps } from '../../src/cli/define-batcher.js'
+import { startInfluxd } from '../fixtures/influxd.js'
 import { startCliEnv } from './cli-env.js'
+
+const T0 = Date.UTC(2026, 0, 1) / 1000 // seconds
+const iso = (s: number): string => new Date(s * 1000).toISOString().replace('.000Z', 'Z')
 
 t.test('the dbrps of a FROM clause: only fully qualified sources name a database', async (t) => {
   const cases: Array<[string, ReturnType<typeof fromDbrps>]> = [
@@ -63,7 +67,7 @@ t.test('the command line: wrong arguments are usage errors (exit 2) and nothing 
   t.same(missing, { code: 1, out: '', err: `open ${k.dir}/nope.tick: no such file or directory\n` })
 })
 
-t.test('the stored batcher: a disabled batch task with the query, schedule and group-by fields', { todo: 'waits for the batcher fields of the task API (helper "batch")' }, async (t) => {
+t.test('the stored batcher: a disabled batch task with the query, schedule and group-by fields', async (t) => {
   const k = await startCliEnv(t)
   const script = k.file('b.tick', "batch\n    |httpOut('out')\n")
   const q = 'SELECT mean("usage_idle") FROM "telegraf"."autogen"."cpu"'
@@ -73,4 +77,40 @@ t.test('the stored batcher: a disabled batch task with the query, schedule and g
     id: 'cpu_hourly', type: 'batch', status: 'disabled', dbrps: [{ db: 'telegraf', rp: 'autogen' }], query: q, period: '15m', 'group-by': '1h',
   })
   t.match((await k.kapacitor('list', 'tasks')).out, /\ncpu_hourly batch +disabled +false +\["telegraf"\."autogen"\]\n/)
+})
+
+t.test('a batcher runs its query (replay-live batch against a real influxd), is pushed with its fields, and its script errors are the server\'s', async (t) => {
+  const influx = await startInfluxd()
+  t.teardown(() => influx.stop())
+  await influx.createDatabase('telegraf')
+  let lines = ''
+  for (let i = 0; i < 60; i++) lines += `cpu,host=a usage=${i} ${T0 + i}\n`
+  t.equal((await influx.write(lines, { db: 'telegraf', precision: 's' })).status, 204)
+  const sections = { influxdb: [{ name: 'local', urls: [influx.url], 'disable-subscriptions': true }] }
+  const k = await startCliEnv(t, { sections })
+  const script = k.file('b.tick', "batch\n    |httpOut('out')\n")
+  const q = 'SELECT mean("usage") AS mean FROM "telegraf"."autogen"."cpu"'
+  const def = await k.kapacitor('define', 'batcher', '--name', 'cpu_mean', '--query', q, '--period', '20s', '--group-by', '10s', '--script', script)
+  t.same(def, { code: 0, out: '', err: '' })
+
+  const live = await k.kapacitor('replay-live', 'batch', '-task', 'cpu_mean', '-start', iso(T0), '-stop', iso(T0 + 60), '-rec-time', '-replay-id', 'b1')
+  t.same(live, { code: 0, out: 'b1\n', err: '' })
+  const out = (await k.get('/kapacitor/v1/tasks/cpu_mean/out?replay-id=b1')).body as { series: Array<{ values: unknown[][] }> }
+  t.same(out.series[0]!.values, [[iso(T0 + 40), 44.5], [iso(T0 + 50), 54.5]], 'the last 20 s period, grouped by time(10s)')
+
+  const remote = await startCliEnv(t)
+  const pushed = await k.kapacitor('push', '--remote', remote.url, 'cpu_mean')
+  t.same(pushed, { code: 0, out: `pushed cpu_mean to ${remote.url}: created, enabled\n`, err: '' })
+  t.match((await remote.get('/kapacitor/v1/tasks/cpu_mean')).body, {
+    type: 'batch', status: 'enabled', dbrps: [{ db: 'telegraf', rp: 'autogen' }], query: q, period: '20s', 'group-by': '10s',
+  })
+
+  const cron = await k.kapacitor('define', 'batcher', '--name', 'cpu_cron', '--query', q, '--cron', '*/15 * * * *', '--script', script)
+  t.same(cron, { code: 0, out: '', err: '' })
+  t.match((await k.get('/kapacitor/v1/tasks/cpu_cron')).body, { type: 'batch', query: q, cron: '*/15 * * * *' })
+
+  const own = k.file('own.tick', "batch\n    |query('SELECT v FROM db.rp.m')\n    |httpOut('out')\n")
+  const bad = await k.kapacitor('define', 'batcher', '--name', 'bad', '--query', q, '--period', '1m', '--script', own)
+  t.equal(bad.code, 1)
+  t.match(bad.err, /the script must not have its own query\(\); it is given by the batcher/)
 })
