@@ -103,8 +103,33 @@ class Writer {
 
 interface SeriesRef { readonly db: string; readonly rp: string; readonly name: string; readonly index: number }
 
+/** The chunk of `points`, in a buffer of its own. */
 export function encodePoints(points: readonly Point[]): Buffer {
   const w = new Writer(64 + points.length * 128)
+  encodeInto(w, points)
+  return Buffer.from(w.buf.subarray(0, w.pos))
+}
+
+let scratch: Writer | null = null
+/** A scratch buffer larger than this is dropped after use rather than kept. */
+const SCRATCH_KEEP = 16 * 1024 * 1024
+
+/**
+ * The chunk of `points` in a buffer shared by every call: valid until the next call.
+ * For the `/write` path, where LevelDB copies it at once: no large allocation per
+ * request for the garbage collector.
+ */
+export function encodePointsTransient(points: readonly Point[]): Buffer {
+  const w = scratch ??= new Writer(1024 * 1024)
+  w.pos = 0
+  encodeInto(w, points)
+  const out = w.buf.subarray(0, w.pos)
+  if (w.buf.length > SCRATCH_KEEP) scratch = null
+  return out
+}
+
+function encodeInto(w: Writer, points: readonly Point[]): void {
+  w.ensure(16)
   w.byte(VERSION)
   w.varint(points.length)
   const series = new Map<Tags, SeriesRef[]>()
@@ -154,7 +179,6 @@ export function encodePoints(points: readonly Point[]): Buffer {
     w.ensure(8)
     w.int64(p.time)
   }
-  return w.buf.subarray(0, w.pos)
 }
 
 export class CorruptChunkError extends Error {

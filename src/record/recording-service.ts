@@ -32,7 +32,7 @@ import type { TaskService } from '../server/task-service.js'
 import { buildBrpl, encodeBatchLine, parseBrpl } from './brpl.js'
 import { querySource } from './query-source.js'
 import {
-  RecordingStore, decodeBatchChunk, decodeStreamChunk, encodeBatchChunk, encodeStreamChunk,
+  RecordingStore, decodeBatchChunk, decodeStreamChunk, encodeBatchChunk, encodeStreamChunk, encodeStreamChunkTransient,
   type ChunkPut, type RecordingKind, type RecordingRecord,
 } from './recording-store.js'
 import { RecordingFormatError, parseSrpl, srplRecords } from './srpl.js'
@@ -160,8 +160,8 @@ export class RecordingService implements RecordingReader {
   }
 
   private record(points: readonly Point[]): Promise<void> | undefined {
-    const ops: ChunkPut[] = []
-    const metas: [string, () => RecordingRecord][] = []
+    let done: Promise<void> | undefined
+    // the encoding of all of `points`, while the shared buffer still holds it
     let everything: Buffer | undefined
     for (const l of [...this.live]) {
       let taken: readonly Point[] = points
@@ -173,12 +173,17 @@ export class RecordingService implements RecordingReader {
           if (l.stopNs !== null && p.time > l.stopNs) { ended = true; break }
           if (l.accepts === null || l.accepts(p)) some.push(p)
         }
-        taken = some
+        taken = some.length === points.length ? points : some
       }
+      const metas: [string, () => RecordingRecord][] = []
+      const ops: ChunkPut[] = []
       if (taken.length > 0) {
         let value: Buffer
-        if (taken === points) value = everything ??= encodeStreamChunk(points)
-        else value = encodeStreamChunk(taken)
+        if (taken === points) value = everything ??= encodeStreamChunkTransient(points)
+        else {
+          value = encodeStreamChunkTransient(taken)
+          everything = undefined
+        }
         ops.push({ id: l.rec.id, source: 0, seq: l.seq++, value })
         l.rec = { ...l.rec, size: l.rec.size + value.length, chunks: l.rec.chunks + 1 }
         metas.push([l.rec.id, () => this.snapshot(l)])
@@ -187,9 +192,10 @@ export class RecordingService implements RecordingReader {
         this.endLive(l)
         metas.push([l.rec.id, () => l.rec])
       }
+      // committed at once: LevelDB copies the shared buffer before the next encoding
+      if (ops.length > 0 || metas.length > 0) done = this.store.commit(ops, metas)
     }
-    if (ops.length === 0 && metas.length === 0) return undefined
-    return this.store.commit(ops, metas)
+    return done
   }
 
   /** The record of a live recording with its progress now. */

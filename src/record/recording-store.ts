@@ -19,7 +19,7 @@
 import type { Level } from 'level'
 import type { Point } from '../model/point.js'
 import { encodeBatchLine, parseBatchEntry } from './brpl.js'
-import { decodePoints, encodePoints } from './point-codec.js'
+import { decodePoints, encodePoints, encodePointsTransient } from './point-codec.js'
 import type { RecordedBatch, RecordingType, RunStatus } from './types.js'
 
 /** What a recording records (the API's kinds of recordings). */
@@ -63,6 +63,11 @@ export function encodeStreamChunk(points: readonly Point[]): Buffer {
   return encodePoints(points)
 }
 
+/** As encodeStreamChunk, in a buffer that the next call overwrites: commit it at once (the `/write` path). */
+export function encodeStreamChunkTransient(points: readonly Point[]): Buffer {
+  return encodePointsTransient(points)
+}
+
 export function decodeStreamChunk(value: Uint8Array): Point[] {
   return decodePoints(value)
 }
@@ -81,7 +86,8 @@ export function decodeBatchChunk(value: Uint8Array, source: number): RecordedBat
 // ---------------------------------------------------------------------------------
 
 interface Group {
-  readonly ops: ChunkPut[]
+  /** the group's LevelDB batch: chunks are added (copied by LevelDB) as they are committed */
+  readonly batch: ReturnType<Level<string, string>['batch']>
   readonly metas: Map<string, () => RecordingRecord>
   done?: Promise<void>
 }
@@ -109,13 +115,14 @@ export class RecordingStore {
 
   /**
    * Writes chunks and the recording objects they change in one LevelDB batch, after
-   * every earlier commit. `metas` are read when the batch is cut (so they include every
+   * every earlier commit. The chunk bytes are copied before this returns (the caller may
+   * reuse its buffer); `metas` are read when the batch is cut (so they include every
    * chunk of that batch and nothing later).
    */
   commit(ops: readonly ChunkPut[], metas: ReadonlyArray<readonly [string, () => RecordingRecord]>): Promise<void> {
     let g = this.open
     if (g === null) {
-      const group: Group = { ops: [], metas: new Map() }
+      const group: Group = { batch: this.db.batch(), metas: new Map() }
       this.open = group
       group.done = this.tail.catch(() => {}).then(() => {
         if (this.open === group) this.open = null
@@ -124,21 +131,20 @@ export class RecordingStore {
       this.tail = group.done
       g = group
     }
-    for (const op of ops) g.ops.push(op)
+    // LevelDB copies the bytes into its batch here: a value may be reused once this returns
+    for (const op of ops) g.batch.put(dataKey(op.id, op.source, op.seq), op.value, { sublevel: this.data })
     for (const [id, m] of metas) g.metas.set(id, m)
     return g.done!
   }
 
   private async write(g: Group): Promise<void> {
     // one atomic batch over both sublevels: the chunks, then the records they change
-    const chained = this.db.batch()
-    for (const op of g.ops) chained.put(dataKey(op.id, op.source, op.seq), op.value, { sublevel: this.data })
     for (const m of g.metas.values()) {
       const rec = m()
-      chained.put(rec.id, rec, { sublevel: this.meta })
+      g.batch.put(rec.id, rec, { sublevel: this.meta })
     }
-    if (chained.length > 0) await chained.write()
-    else await chained.close()
+    if (g.batch.length > 0) await g.batch.write()
+    else await g.batch.close()
   }
 
   /** Waits for every commit made so far. */
