@@ -245,7 +245,7 @@ export class RecordingService implements RecordingReader {
     return this.live.find((l) => l.rec.id === id)
   }
 
-  /** The points a task's stream inputs take (its dbrps × from() measurements), or null when it takes none. */
+  /** Whether a point is one the task would receive: its stream inputs (dbrps × from() measurements, "" = any). */
   private async taskFilter(task: string): Promise<(p: Point) => boolean> {
     const execution = await this.opts.tasks.isolatedExecution(task, { services: newTaskServices(), clock: this.opts.clock })
     let inputs
