@@ -108,10 +108,12 @@ export function batcherOptions(flags: BatcherFlags, script: string): TaskOptions
       return true
     })
   }
+  // the command line is the whole batcher: a schedule or group-by it does not give is cleared ('')
   return {
     type: 'batch', script, dbrps, query,
-    ...(hasPeriod ? { period: flags.period! } : { cron: flags.cron! }),
-    ...(flags['group-by'] !== undefined && flags['group-by'] !== '' ? { 'group-by': flags['group-by'] } : {}),
+    period: hasPeriod ? flags.period! : '',
+    cron: hasCron ? flags.cron! : '',
+    'group-by': flags['group-by'] ?? '',
   }
 }
 

@@ -33,8 +33,9 @@ export function streamerOptions(flags: StreamerFlags, script: string): TaskOptio
   const given = dbrpsOf(flags.dbrp)
   if (given.length > 0) opts.dbrps = given
   else if (!scriptHasDbrp(script)) opts.dbrps = [DEFAULT_STREAMER_DBRP]
-  if (flags.from !== undefined && flags.from !== '') opts.from = flags.from
-  if (flags.where !== undefined && flags.where !== '') opts.where = flags.where
+  // the command line is the whole streamer: a where (or from) it does not give is cleared ('')
+  opts.from = flags.from ?? ''
+  opts.where = flags.where ?? ''
   return opts
 }
 

@@ -42,6 +42,9 @@ export function definitionOf(t: ApiTask): TaskOptions {
     const v = t[k]
     if (v !== undefined && v !== '') opts[k] = v
   }
+  // a streamer or batcher definition is whole: clear on the remote what this one does not have
+  if (opts.from !== undefined || opts.where !== undefined) for (const k of ['from', 'where'] as const) opts[k] ??= ''
+  if (opts.query !== undefined) for (const k of ['period', 'cron', 'group-by'] as const) opts[k] ??= ''
   return opts
 }
 

@@ -32,11 +32,11 @@ t.test('the dbrps of a FROM clause: only fully qualified sources name a database
 t.test('batcher options: period or cron (one of them), group-by, dbrps from the FROM or --dbrp', async (t) => {
   const q = 'SELECT mean("usage_idle") FROM "telegraf"."autogen"."cpu"'
   t.same(batcherOptions({ query: q, period: '15m', 'group-by': '1h' }, 's'), {
-    type: 'batch', script: 's', dbrps: [{ db: 'telegraf', rp: 'autogen' }], query: q, period: '15m', 'group-by': '1h',
+    type: 'batch', script: 's', dbrps: [{ db: 'telegraf', rp: 'autogen' }], query: q, period: '15m', cron: '', 'group-by': '1h',
   })
   t.same(batcherOptions({ query: q, cron: '*/15 * * * *' }, 's'), {
-    type: 'batch', script: 's', dbrps: [{ db: 'telegraf', rp: 'autogen' }], query: q, cron: '*/15 * * * *',
-  })
+    type: 'batch', script: 's', dbrps: [{ db: 'telegraf', rp: 'autogen' }], query: q, period: '', cron: '*/15 * * * *', 'group-by': '',
+  }, 'what the command line does not give is cleared: the command line is the whole batcher')
   t.same(batcherOptions({ query: 'SELECT v FROM a.b.c, a.b.d', period: '1m' }, 's').dbrps, [{ db: 'a', rp: 'b' }], 'each pair once')
   t.same(batcherOptions({ query: 'SELECT v FROM cpu', period: '1m', dbrp: ['db.rp'] }, 's').dbrps, [{ db: 'db', rp: 'rp' }])
   t.throws(() => batcherOptions({ query: q }, 's'), /define batcher needs one of --period or --cron/)
@@ -108,6 +108,14 @@ t.test('a batcher runs its query (replay-live batch against a real influxd), is 
   const cron = await k.kapacitor('define', 'batcher', '--name', 'cpu_cron', '--query', q, '--cron', '*/15 * * * *', '--script', script)
   t.same(cron, { code: 0, out: '', err: '' })
   t.match((await k.get('/kapacitor/v1/tasks/cpu_cron')).body, { type: 'batch', query: q, cron: '*/15 * * * *' })
+  // defined again with a period: the cron is gone, and so is a group-by not given again
+  t.same(await k.kapacitor('define', 'batcher', '--name', 'cpu_mean', '--query', q, '--cron', '0 * * * *', '--script', script), { code: 0, out: '', err: '' })
+  const redefined = (await k.get('/kapacitor/v1/tasks/cpu_mean')).body as Record<string, unknown>
+  t.same([redefined['period'] ?? '', redefined['cron'], redefined['group-by'] ?? ''], ['', '0 * * * *', ''])
+  // pushed again: the remote's batcher takes the new schedule whole
+  t.equal((await k.kapacitor('push', '--remote', remote.url, 'cpu_mean')).code, 0)
+  const onRemote = (await remote.get('/kapacitor/v1/tasks/cpu_mean')).body as Record<string, unknown>
+  t.same([onRemote['period'] ?? '', onRemote['cron'], onRemote['group-by'] ?? '', onRemote['status']], ['', '0 * * * *', '', 'enabled'])
 
   const own = k.file('own.tick', "batch\n    |query('SELECT v FROM db.rp.m')\n    |httpOut('out')\n")
   const bad = await k.kapacitor('define', 'batcher', '--name', 'bad', '--query', q, '--period', '1m', '--script', own)

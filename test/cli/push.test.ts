@@ -70,6 +70,16 @@ t.test('pushing again updates the remote task (reloaded with the new script) and
   t.equal(await remote.write(lines(0, 11)), 204)
   const out = (await remote.get('/kapacitor/v1/tasks/cpu_count/out2')).body as { series: Array<{ values: unknown[][] }> }
   t.same(out.series[0]!.values, [['1970-01-01T00:00:10Z', 10]], 'the new definition runs: cpu0 points counted')
+
+  // defined again without --where: the where is gone here, and pushed, gone there too
+  await local.kapacitor('define', 'streamer', '--name', 'cpu_count', '--from', 'cpu', '--script', script)
+  const whereOf = async (env: typeof local): Promise<unknown> => ((await env.get('/kapacitor/v1/tasks/cpu_count')).body as Record<string, unknown>)['where'] ?? ''
+  t.equal(await whereOf(local), '')
+  t.equal((await local.kapacitor('push', '--remote', remote.url, 'cpu_count')).code, 0)
+  t.equal(await whereOf(remote), '')
+  t.equal(await remote.write(lines(20, 31)), 204)
+  const all = (await remote.get('/kapacitor/v1/tasks/cpu_count/out2')).body as { series: Array<{ values: unknown[][] }> }
+  t.same(all.series[0]!.values, [['1970-01-01T00:00:30Z', 20]], 'both cpus counted: no where any more')
 })
 
 t.test('a glob pushes every matching task; a task from a template goes with its script and vars', async (t) => {
