@@ -1,6 +1,16 @@
 import { defineNode, duration, enumOf, flag, oneOf, prop, star, string, timeDimension, variadic, isSet, lastArg, durationNs, stringOf, allArgs } from './define-node.js'
 import { QueryRuntime } from './query-runtime.js'
+import { parseInfluxQL, prepareBatchQuery } from '../query/batch-query.js'
 import { checkCron } from '../query/query-schedule.js'
+
+function parses(text: string): boolean {
+  try {
+    parseInfluxQL(text)
+    return true
+  } catch {
+    return false
+  }
+}
 
 export const queryNode = defineNode({
   name: 'query', wants: 'batch', provides: 'batch',
@@ -21,6 +31,18 @@ export const queryNode = defineNode({
     cluster: prop(string(), { default: '', doc: 'Name of the configured InfluxDB cluster.' }),
   },
   validate(n, report) {
+    const q = n.args[0]
+    // A query that parses but can never run as a batch query (time conditions, its own GROUP BY
+    // time() or fill(), not a SELECT…) is refused when defined, with its position in the query.
+    // A query that does not parse is refused when the task starts, as Kapacitor does (tasks
+    // with a placeholder `query('SELECT 1')` are defined).
+    if (q?.type === 'string' && parses(q.value)) {
+      try {
+        prepareBatchQuery(q.value)
+      } catch (err) {
+        report(`invalid batch query: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    }
     if (allArgs(n, 'groupBy').filter((v) => v.type === 'time').length > 1) report('groupBy cannot have more than one time dimension')
     if (durationNs(lastArg(n, 'period')) < 0n) report("'period' duration must be non-negative")
     if (durationNs(lastArg(n, 'offset')) < 0n) report("'offset' duration must be non-negative")

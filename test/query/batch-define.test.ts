@@ -1,0 +1,47 @@
+/**
+ * When a batch query is refused: a query that parses but cannot be a batch query (its own
+ * time conditions, GROUP BY time(), fill()) when the task is defined, with its position in
+ * the query; a query that does not parse and a bad schedule when the task starts (as
+ * Kapacitor, which defines `query('SELECT 1')` and refuses it at enable).
+ */
+import t from 'tap'
+import { pino } from 'pino'
+import { checkAtStart, definePipeline } from '../../src/interp/eval/define.js'
+import { ManualScheduler } from '../../src/pipeline/scheduler.js'
+import { newTaskServices } from '../../src/pipeline/services.js'
+import { TaskExecution } from '../../src/pipeline/task-execution.js'
+
+const opts = { type: 'batch' as const, dbrps: [{ db: 'db', rp: 'rp' }] }
+
+function startTask(script: string): TaskExecution {
+  const d = definePipeline(script, opts)
+  const s = new ManualScheduler(0n)
+  return new TaskExecution({ id: 't', type: d.type, dbrps: d.dbrps, pipeline: d.pipeline, logger: pino({ level: 'silent' }), clock: s.clock, scheduler: s, services: newTaskServices() })
+}
+
+t.test('time conditions in the query: refused at define, located in the query', async (t) => {
+  t.throws(() => definePipeline(`batch
+    |query('SELECT v FROM db.rp.m WHERE time > now() - 1h')
+        .every(10s)
+    |httpOut('out')`, opts), { name: 'TickScriptError', message: /^line 2 char 6: invalid batch query: line 1 char 29: .*time/ })
+})
+
+t.test("the query's own GROUP BY time(): refused at define", async (t) => {
+  t.throws(() => definePipeline(`batch|query('SELECT mean(v) FROM db.rp.m GROUP BY time(1m)').every(1m)|httpOut('out')`, opts), { message: /invalid batch query: line 1 char \d+/ })
+})
+
+t.test('a query that does not parse: defined, refused at start with its position', async (t) => {
+  const script = `batch|query('SELECT FROM').every(10s)|httpOut('out')`
+  const d = definePipeline(script, opts)
+  t.same(checkAtStart(d.pipeline), [])
+  t.throws(() => startTask(script), { name: 'TaskStartError', message: /^query1: line 1 char 8: / })
+})
+
+t.test('schedule problems: at start', async (t) => {
+  const both = definePipeline(`batch|query('SELECT v FROM db.rp.m').every(10s).cron('* * * * *')|httpOut('out')`, opts)
+  t.same(checkAtStart(both.pipeline).map((p) => p.message), ["must not set both 'every' and 'cron' properties"])
+  const badCron = definePipeline(`batch|query('SELECT v FROM db.rp.m').cron('every day')|httpOut('out')`, opts)
+  t.match(checkAtStart(badCron.pipeline).map((p) => p.message), [/invalid cron expression "every day"/])
+  const zero = definePipeline(`batch|query('SELECT v FROM db.rp.m').every(0s)|httpOut('out')`, opts)
+  t.same(checkAtStart(zero.pipeline).map((p) => p.message), ["'every' duration must be positive"])
+})
