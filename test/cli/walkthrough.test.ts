@@ -8,10 +8,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createSocket } from 'node:dgram'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
 import t, { type Test } from 'tap'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -181,13 +182,24 @@ t.test('the walkthrough: record, define a streamer, replay, edit, replay, enable
   t.match(recLines[0], /^ID +Type +Status +Size +Date/)
   t.match(recLines[1], new RegExp(`^${recordingId} +stream +finished +\\d`))
 
+  // what was recorded: exactly the points written between start and stop, from both inputs, in order
+  const exported = await k('export-recording', recordingId)
+  t.same(exported, { code: 0, out: `${recordingId}.srpl\n`, err: '' }, 'written to <id>.srpl in the working directory')
+  const records = gunzipSync(readFileSync(join(cwd, `${recordingId}.srpl`))).toString().split('\n')
+  const pointLines = records.filter((_, i) => i % 3 === 2 && i < records.length - 1)
+  t.equal(pointLines.length, 18 * 3, '18 intervals of cpu-total, cpu0 and mem')
+  t.ok(records.every((l, i) => i === records.length - 1 || i % 3 !== 0 || l === 'telegraf'), 'database telegraf (the UDP listener\'s too)')
+  const seconds = pointLines.map((l) => Number(BigInt(l.slice(l.lastIndexOf(' ') + 1)) / 1_000_000_000n))
+  t.same([...new Set(seconds)], Array.from({ length: 18 }, (_, j) => T0 + 10 * (6 + j)), 'intervals 6..23, in the order written')
+
   // define the streamer from a script file
   const tick = join(cwd, 'cpu_alert.tick')
   writeFileSync(tick, script('usage_user'))
   const def = await k('define', 'streamer', '--name', 'cpu_alert', '--from', 'cpu', '--where', "cpu = 'cpu-total'", '--script', tick)
   t.same(def, { code: 0, out: '', err: '' })
 
-  // replay: 18 recorded intervals, 6 per 60 s window; the last complete window is intervals 12..17
+  // replay: 18 recorded intervals, 6 per 60 s window; the last complete window is intervals 12..17,
+  // the ones that came over UDP
   const replay1 = await k('replay', recordingId, 'cpu_alert')
   t.equal(replay1.code, 0, replay1.err)
   t.equal(replay1.err, '', 'no progress bar when stdout is not a terminal')
