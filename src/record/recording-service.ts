@@ -462,7 +462,7 @@ export class RecordingService implements RecordingReader {
   // Reading
 
   private infoOf(rec: RecordingRecord): RecordingInfo {
-    return { id: rec.id, type: rec.type, size: rec.size, date: rec.date, error: rec.error, status: rec.status, progress: rec.progress }
+    return { id: rec.id, type: rec.type, size: rec.size, date: rec.date, error: rec.error, status: rec.status, progress: rec.progress, chunks: rec.chunks }
   }
 
   private async record0(id: string): Promise<RecordingRecord> {

@@ -194,7 +194,7 @@ export class ReplayService {
     if (info.status === 'running') throw new BadRequestError(`recording ${o.recording} is still running`)
     const iso = await isolate({ tasks: this.opts.tasks, services: this.opts.services, logger: this.opts.logger, clock: this.opts.clock }, o.task, id)
     // a reader that says how many chunks it stored lets a stream replay report progress
-    const chunks = (info as RecordingInfo & { readonly chunks?: unknown }).chunks
+    const chunks = info.chunks
     const feed = iso.execution.type === 'stream'
       ? (p: Pacing, progress: Progress): Promise<Fed> => this.feedStream(iso, counted(this.opts.recordings.streamPoints(o.recording), typeof chunks === 'number' ? chunks : 0, progress), p)
       : async (p: Pacing, progress: Progress): Promise<Fed> => this.feedBatches(iso, await collect(this.opts.recordings.batches(o.recording)), p, progress)

@@ -20,6 +20,8 @@ export interface RecordingInfo {
   readonly status: RunStatus
   /** 0..1 */
   readonly progress: number
+  /** chunks stored (not in the API object; lets a replay report its progress) */
+  readonly chunks?: number
 }
 
 /** One point of a batch in a recording (`.brpl` JSON: `{"fields","tags"?,"time"}`). */
