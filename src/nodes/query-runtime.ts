@@ -150,6 +150,10 @@ export function isBatchSource(r: NodeRuntime): r is BatchSourceRuntime {
 }
 
 const NS_PER_MS = 1_000_000n
+/** the longest setTimeout delay */
+const MAX_TIMER_MS = 2 ** 31 - 1
+/** a timer waking this much before its tick (clock granularity) still fires it */
+const EARLY_NS = 5n * NS_PER_MS
 
 export class QueryRuntime implements BatchSourceRuntime {
   private plan!: QueryPlan
@@ -199,11 +203,13 @@ export class QueryRuntime implements BatchSourceRuntime {
     if (this.stopped) return
     const now = this.ctx.clock.nowNs()
     const delayNs = tick > now ? tick - now : 0n
-    // a whole number of ms, rounded up so that the clock has reached the tick when it fires
-    const ms = Number((delayNs + NS_PER_MS - 1n) / NS_PER_MS)
+    // a whole number of ms, rounded up so that the clock has reached the tick when it fires;
+    // at most what a timer can wait (about 24.8 days; a monthly cron waits in several steps)
+    const ms = Math.min(Number((delayNs + NS_PER_MS - 1n) / NS_PER_MS), MAX_TIMER_MS)
     this.cancel = this.ctx.after(ms, () => {
       this.cancel = undefined
-      this.fire(tick)
+      if (this.ctx.clock.nowNs() < tick - EARLY_NS) this.arm(tick)
+      else this.fire(tick)
     })
   }
 

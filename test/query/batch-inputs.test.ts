@@ -104,3 +104,22 @@ t.test('external queries never schedule, never query', async (t) => {
   await new Promise((r) => setImmediate(r))
   t.equal(queried, 3, 'nothing after stop')
 })
+
+t.test('a period longer than a timer can wait (about 24.8 days) fires on time', async (t) => {
+  const ticks: string[] = []
+  const influxdb: InfluxDBService = {
+    clusters: ['x'],
+    client: () => ({ cluster: 'x', query: async (q) => { ticks.push(q); return [] }, write: async () => {} }),
+  }
+  const scheduler = new ManualScheduler(0n)
+  const { e } = start(`batch|query('SELECT v FROM db.rp.cpu').every(30d)|httpOut('out')`, { services: newTaskServices({ influxdb }), scheduler, queries: 'scheduled' })
+  t.teardown(() => e.stop())
+  const day = 24 * 3600 * 1000
+  scheduler.advance(29 * day)
+  await new Promise((r) => setImmediate(r))
+  t.equal(ticks.length, 0, 'not before its tick')
+  scheduler.advance(day)
+  await new Promise((r) => setImmediate(r))
+  t.equal(ticks.length, 1)
+  t.match(ticks[0], /time < '1970-01-31T00:00:00Z'/, 'the range ends at the tick')
+})
