@@ -100,12 +100,17 @@ export class TaskExecution {
     }
   }
 
-  /** The query nodes in pipeline (creation) order: Kapacitor's order of a batch task's collectors. */
+  /**
+   * The query nodes in Kapacitor's order of a batch task's collectors (the index of a `.brpl`
+   * entry): the order of the pipeline walk (`pipelineOrder`), which is not always the
+   * order the queries were written in.
+   */
   private batchSources(): Array<{ node: PipelineNode; runtime: BatchSourceRuntime }> {
     const out: Array<{ node: PipelineNode; runtime: BatchSourceRuntime }> = []
-    for (const n of this.pipeline.nodes) {
-      const runtime = this.cells.get(n.name)?.runtime
-      if (runtime && isBatchSource(runtime)) out.push({ node: n, runtime })
+    const byName = new Map(this.pipeline.nodes.map((n) => [n.name, n]))
+    for (const name of pipelineOrder(this.pipeline)) {
+      const runtime = this.cells.get(name)?.runtime
+      if (runtime && isBatchSource(runtime)) out.push({ node: byName.get(name)!, runtime })
     }
     return out
   }
@@ -171,7 +176,7 @@ export class TaskExecution {
     }
   }
 
-  /** A batch task's query nodes, for replays (empty for a stream task). */
+  /** A batch task's query nodes in Kapacitor's collector order, for replays (empty for a stream task). */
   batchInputs(): BatchInput[] {
     if (this.type !== 'batch') return []
     return this.batchSources().map(({ node, runtime }, index) => ({
@@ -269,7 +274,7 @@ export class TaskExecution {
     const unit = this.type === 'batch' ? 'batches' : 'points'
     let out = `digraph ${this.id} {\n`
     out += labels ? `graph [label="Throughput: 0.00 ${unit}/s" forcelabels=true pad="0.8,0.5"];\n` : `graph [throughput="0.00 ${unit}/s"];\n`
-    for (const name of topoOrder(this.pipeline)) {
+    for (const name of pipelineOrder(this.pipeline)) {
       const n = this.pipeline.nodes.find((x) => x.name === name)!
       if (!n.spec.dot) continue
       const cell = this.cells.get(name)!
@@ -288,8 +293,12 @@ export class TaskExecution {
   }
 }
 
-function topoOrder(p: PipelineDef): string[] {
-  // the same order as the definition's DOT: reuse it by reading the edges it prints
+/**
+ * Kapacitor's Pipeline.Walk order (a depth-first topological sort: the sources from the last
+ * to the first, each node after all its children, then reversed): the order of the DOT
+ * graph and of a batch task's query collectors.
+ */
+export function pipelineOrder(p: PipelineDef): string[] {
   const order: string[] = []
   const seen = new Set<string>()
   const byName = new Map(p.nodes.map((n) => [n.name, n]))

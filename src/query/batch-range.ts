@@ -10,6 +10,7 @@ import type { PipelineDef } from '../interp/eval/pipeline-def.js'
 import { systemClock, type Clock } from '../model/clock.js'
 import { queryPlan } from '../nodes/query-runtime.js'
 import { seriesToBatches } from './result-batches.js'
+import { pipelineOrder } from '../pipeline/task-execution.js'
 import type { RecordedBatch } from '../record/types.js'
 import type { InfluxDBService } from './influxdb.js'
 import { queryBounds, ticksOver } from './query-schedule.js'
@@ -19,9 +20,13 @@ export interface BatchRangeOptions {
   readonly clock?: Clock
 }
 
-/** The query nodes of a batch pipeline, in Kapacitor's order (creation order). */
+/**
+ * The query nodes of a batch pipeline in Kapacitor's order of its collectors (the walk
+ * order, as `TaskExecution.batchInputs()`): a `.brpl` entry `n` belongs to node n.
+ */
 export function queryNodesOf(pipeline: PipelineDef): PipelineDef['nodes'] {
-  return pipeline.nodes.filter((n) => n.type === 'query')
+  const byName = new Map(pipeline.nodes.map((n) => [n.name, n]))
+  return pipelineOrder(pipeline).map((name) => byName.get(name)!).filter((n) => n.type === 'query')
 }
 
 /**

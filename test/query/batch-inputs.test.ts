@@ -33,11 +33,16 @@ function batch(over: Partial<RecordedBatch> & { points: RecordedBatch['points'] 
   return { source: 0, name: 'cpu', tags: {}, ...over }
 }
 
-t.test('one input per query node, in pipeline order; none for a stream task', async (t) => {
+t.test("one input per query node, in Kapacitor's collector order; none for a stream task", async (t) => {
+  // Kapacitor's Pipeline.Walk: query1's subtree is finished first, so query2 comes first
+  // (its TestBatch_JoinOn recordings are in that order)
   const { e } = start(`var a = batch|query('SELECT v FROM db.rp.a').every(1s)
 var b = batch|query('SELECT v FROM db.rp.b').every(1s)
 a|join(b).as('a', 'b')|httpOut('out')`)
-  t.same(e.batchInputs().map((i) => [i.node, i.index]), [['query1', 0], ['query2', 1]])
+  t.same(e.batchInputs().map((i) => [i.node, i.index]), [['query2', 0], ['query1', 1]])
+  const { e: e3 } = start(`batch|query('SELECT v FROM db.rp.a').every(1s)|httpOut('a')
+batch|query('SELECT v FROM db.rp.b').every(1s)|httpOut('b')`)
+  t.same(e3.batchInputs().map((i) => i.node), ['query3', 'query1'], 'independent queries: the last written first')
   const s = definePipeline("stream|from().measurement('m')|httpOut('out')", { type: 'stream', dbrps: [{ db: 'db', rp: 'rp' }] })
   const se = new TaskExecution({ id: 's', type: s.type, dbrps: s.dbrps, pipeline: s.pipeline, logger: pino({ level: 'silent' }), clock: new ManualScheduler().clock, services: newTaskServices() })
   t.same(se.batchInputs(), [])

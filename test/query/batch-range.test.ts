@@ -45,16 +45,18 @@ var b = batch
         .groupBy(time(10s), 'host')
 a|join(b).as('a', 'b')|httpOut('out')`, { type: 'batch', dbrps: [{ db: 'db', rp: 'autogen' }] })
   const got = await collect(batchesOverRange(d.pipeline, service, T0, T0 + 40n * S, { clock: fixedClock(T0 + 3600n * S) }))
-  t.same(got.filter((b) => b.source === 0).map(summary), [0, 1, 2, 3].map((k) => ({
-    source: 0, tags: {}, tmax: T0 + BigInt(10 * (k + 1)) * S,
+  // sources in Kapacitor's collector order (the pipeline walk): b's query is 0, a's is 1
+  t.same(got.filter((b) => b.source === 1).map(summary), [0, 1, 2, 3].map((k) => ({
+    source: 1, tags: {}, tmax: T0 + BigInt(10 * (k + 1)) * S,
     times: [0, 2, 4, 6, 8].map((x) => BigInt(x + 10 * k)), v: [0, 2, 4, 6, 8].map((x) => BigInt(x + 10 * k)),
-  })), 'query node 0: four 10 s periods, integers exact, batch time = query stop')
-  t.same(got.filter((b) => b.source === 1).map(summary), [
-    { source: 1, tags: { host: 'a' }, tmax: T0 + 10n * S, times: [0n, 10n], v: [8n, 18n] },
-    { source: 1, tags: { host: 'b' }, tmax: T0 + 10n * S, times: [0n, 10n], v: [9n, 19n] },
-    { source: 1, tags: { host: 'a' }, tmax: T0 + 30n * S, times: [20n, 30n], v: [28n, 38n] },
-    { source: 1, tags: { host: 'b' }, tmax: T0 + 30n * S, times: [20n, 30n], v: [29n, 39n] },
-  ], 'query node 1: two 20 s periods grouped by time(10s): batch time = the last bucket')
+  })), "a's query: four 10 s periods, integers exact, batch time = query stop")
+  t.same(got.filter((b) => b.source === 0).map(summary), [
+    { source: 0, tags: { host: 'a' }, tmax: T0 + 10n * S, times: [0n, 10n], v: [8n, 18n] },
+    { source: 0, tags: { host: 'b' }, tmax: T0 + 10n * S, times: [0n, 10n], v: [9n, 19n] },
+    { source: 0, tags: { host: 'a' }, tmax: T0 + 30n * S, times: [20n, 30n], v: [28n, 38n] },
+    { source: 0, tags: { host: 'b' }, tmax: T0 + 30n * S, times: [20n, 30n], v: [29n, 39n] },
+  ], "b's query: two 20 s periods grouped by time(10s): batch time = the last bucket")
+  t.same(got.map((b) => b.source), [0, 0, 0, 0, 1, 1, 1, 1], 'source by source')
 })
 
 t.test('no query ends after now; offsets move the ranges back', async (t) => {
