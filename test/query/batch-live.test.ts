@@ -174,3 +174,34 @@ t.test('an unknown cluster is a connect error, counted every tick; the task keep
   t.equal(stat(e, 'query1', 'query_errors'), 0)
   t.ok(e.executing)
 })
+
+t.test('alignGroup lines the GROUP BY time buckets up with the start; fill fills the empty ones', async (t) => {
+  const run = async (props: string): Promise<unknown[][]> => {
+    const scheduler = new ManualScheduler(T0 + 3n * S)
+    const services = servicesFor(influx.url)
+    const e = start(`batch
+    |query('SELECT count("count") AS "n" FROM "telegraf"."autogen"."cpu" WHERE "host" = \\'a\\'')
+        .every(10s)
+        .groupBy(time(5s))
+${props}
+    |httpOut('out')`, scheduler, services)
+    t.teardown(() => e.stop())
+    scheduler.advance(10_000)
+    await settled(e, 'query1', { batches: 1 })
+    return output(services)[0]!.values
+  }
+  t.same(await run(''), [[iso(0), 2], [iso(5), 5], [iso(10), 3]], '[T0+3s, T0+13s) in epoch-aligned buckets')
+  t.same(await run('        .alignGroup()'), [[iso(3), 5], [iso(8), 5]], 'buckets from the start')
+  const scheduler = new ManualScheduler(T0 + 35n * S)
+  const services = servicesFor(influx.url)
+  const e = start(`batch
+    |query('SELECT count("count") AS "n" FROM "telegraf"."autogen"."cpu" WHERE "host" = \\'a\\'')
+        .every(10s)
+        .groupBy(time(5s))
+        .fill(-1)
+    |httpOut('out')`, scheduler, services)
+  t.teardown(() => e.stop())
+  scheduler.advance(10_000)
+  await settled(e, 'query1', { batches: 1 })
+  t.same(output(services)[0]!.values, [[iso(35), 5], [iso(40), -1]], 'no points after T0+39s: the bucket at T0+40s is filled')
+})
