@@ -6,7 +6,7 @@
  */
 import t from 'tap'
 import { pino } from 'pino'
-import { checkAtStart, definePipeline } from '../../src/interp/eval/define.js'
+import { checkAtStart, definePipeline, type BatcherFields } from '../../src/interp/eval/define.js'
 import { ManualScheduler } from '../../src/pipeline/scheduler.js'
 import { newTaskServices } from '../../src/pipeline/services.js'
 import { TaskExecution } from '../../src/pipeline/task-execution.js'
@@ -44,4 +44,27 @@ t.test('schedule problems: at start', async (t) => {
   t.match(checkAtStart(badCron.pipeline).map((p) => p.message), [/invalid cron expression "every day"/])
   const zero = definePipeline(`batch|query('SELECT v FROM db.rp.m').every(0s)|httpOut('out')`, opts)
   t.same(checkAtStart(zero.pipeline).map((p) => p.message), ["'every' duration must be positive"])
+})
+
+t.test("a design-doc batcher: its fields make the script's implicit query", async (t) => {
+  const q = 'SELECT mean("usage_idle") AS value FROM "telegraf"."autogen"."cpu"'
+  const show = (script: string, batcher: BatcherFields): { nodes: string[]; props: Record<string, string[]> } => {
+    const d = definePipeline(script, { ...opts, batcher })
+    const query = d.pipeline.nodes.find((n) => n.type === 'query')!
+    return {
+      nodes: d.pipeline.nodes.map((n) => `${n.name}<-${n.parents.join(',')}`),
+      props: Object.fromEntries([...query.props].map(([k, calls]) => [k, calls[0]!.args.map((a) => (a.type === 'duration' ? `${a.ns / 1_000_000_000n}s` : a.type === 'time' ? `time(${a.ns / 1_000_000_000n}s)` : a.type === 'string' ? a.value : a.type))])),
+    }
+  }
+  t.same(show('batch.filter(<, 30).alert()', { query: q, period: '15m', groupBy: '1h, host' }), {
+    nodes: ['batch0<-', 'query1<-batch0', 'where2<-query1', 'alert3<-where2'],
+    props: { period: ['900s'], every: ['900s'], groupBy: ['time(3600s)', 'host'] },
+  }, 'batch.filter(<, 30).alert() with --period 15m --group-by 1h,host')
+  t.same(show("batch|count('value')", { query: q, cron: '*/15 * * * *' }).props, { cron: ['*/15 * * * *'], period: ['900s'] },
+    'a cron without period queries the time since the previous run')
+  t.same(show("var b = batch\nb.map(mean, 'value').httpOut('m')\nb|httpOut('raw')", { query: q, period: '1m' }).nodes,
+    ['batch0<-', 'query1<-batch0', 'mean2<-query1', 'http_out3<-mean2', 'http_out4<-query1'], 'every chain on batch hangs under the one query')
+  t.throws(() => definePipeline("batch|query('SELECT v FROM db.rp.m').every(1m)", { ...opts, batcher: { query: q, period: '1m' } }), { message: /batcher: the script must not have its own query/ })
+  t.throws(() => definePipeline('batch.filter(<, 30)', { ...opts, batcher: { query: q } }), { message: /batcher: needs a period or a cron schedule/ })
+  t.throws(() => definePipeline('batch.filter(<, 30)', { ...opts, batcher: { query: q, cron: 'sometimes' } }), { message: /invalid cron expression "sometimes"/ })
 })
