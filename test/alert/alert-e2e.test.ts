@@ -5,68 +5,19 @@
  * group in CRITICAL, restart on the same data directory, the same data again: no duplicate
  * CRITICAL, then exactly one OK.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
+import { eventSink } from './daemon-harness.js'
+import { spawnKapacitord, type KapacitordProcess } from '../fixtures/kapacitord-process.js'
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/kapacitord.js')
 
 interface Received { id: string; message: string; level: string; previousLevel: string; time: string }
 
-async function listener(t: Test): Promise<{ url: string; events: Received[]; waitFor: (n: number) => Promise<void> }> {
-  const events: Received[] = []
-  const waiters: Array<() => void> = []
-  const server: Server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (c: Buffer) => { body += c.toString() })
-    req.on('end', () => {
-      events.push(JSON.parse(body) as Received)
-      res.writeHead(200).end()
-      for (const w of waiters.splice(0)) w()
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  t.teardown(() => new Promise<void>((r) => server.close(() => r())))
-  const port = (server.address() as { port: number }).port
-  return {
-    url: `http://127.0.0.1:${port}/alert`, events,
-    async waitFor(n) {
-      const deadline = Date.now() + 15_000
-      while (events.length < n) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} events; got ${JSON.stringify(events)}`)
-        await new Promise<void>((r) => { waiters.push(r); setTimeout(r, 200) })
-      }
-    },
-  }
-}
 
-interface Daemon { child: ChildProcess; port: number; exited: Promise<unknown> }
+type Daemon = KapacitordProcess
 
-async function startDaemon(t: Test, dataDir: string): Promise<Daemon> {
-  const child = spawn(process.execPath, [BIN, '-data-dir', dataDir], {
-    env: { PATH: process.env['PATH'], KAPACITOR_HTTP_BIND_ADDRESS: '127.0.0.1:0', KAPACITOR_HTTP_LOG_ENABLED: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const exited = new Promise((r) => child.on('exit', r))
-  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  let out = ''
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start line: ${out}`)), 15_000)
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString()
-      for (const line of out.split('\n')) {
-        if (!line.startsWith('{')) continue
-        const l = JSON.parse(line) as { msg: string; http?: { port: number } }
-        if (l.msg === 'kapacitord started' && l.http) { clearTimeout(timer); resolvePort(l.http.port) }
-      }
-    })
-  })
-  return { child, port, exited }
-}
 
 async function call(d: Daemon, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`http://127.0.0.1:${d.port}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) })
@@ -87,8 +38,8 @@ function tempDir(t: Test): string {
 }
 
 t.test('levels, recoveries and a message template through /write to a post handler', async (t) => {
-  const sink = await listener(t)
-  const d = await startDaemon(t, tempDir(t))
+  const sink = await eventSink<Received>(t)
+  const d = await spawnKapacitord(t, ['-data-dir', tempDir(t)])
   const script = `stream|from().measurement('cpu').groupBy('host')
   |alert()
     .warn(lambda: "usage" > 70)
@@ -111,17 +62,17 @@ t.test('levels, recoveries and a message template through /write to a post handl
 })
 
 t.test('kill -9 with a group in CRITICAL, restart, same data: no duplicate CRITICAL, then exactly one OK', async (t) => {
-  const sink = await listener(t)
+  const sink = await eventSink<Received>(t)
   const dataDir = tempDir(t)
   const script = `stream|from().measurement('cpu').groupBy('host')
   |alert().crit(lambda: "usage" > 90).stateChangesOnly().post('${sink.url}')`
-  let d = await startDaemon(t, dataDir)
+  let d = await spawnKapacitord(t, ['-data-dir', dataDir])
   t.equal((await call(d, 'POST', '/kapacitor/v1/tasks', { id: 'crash', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script, status: 'enabled' })).status, 200)
   await write(d, 'cpu,host=a usage=95 1\ncpu,host=a usage=96 2\n')
   await sink.waitFor(1)
   d.child.kill('SIGKILL')
   await d.exited
-  d = await startDaemon(t, dataDir)
+  d = await spawnKapacitord(t, ['-data-dir', dataDir])
   await write(d, 'cpu,host=a usage=95 1\ncpu,host=a usage=96 2\n')
   await write(d, 'cpu,host=a usage=10 3\n')
   await sink.waitFor(2)

@@ -14,9 +14,9 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import t, { type Test } from 'tap'
+import { spawnKapacitord } from '../fixtures/kapacitord-process.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-const KAPACITORD = join(ROOT, 'bin/kapacitord.js')
 const KAPACITOR = join(ROOT, 'bin/kapacitor.js')
 
 interface Kapacitord {
@@ -48,31 +48,8 @@ async function startKapacitord(t: Test, withUdp: boolean): Promise<Kapacitord> {
     ...(withUdp ? ['[[udp]]', '  enabled = true', '  bind-address = "127.0.0.1:0"', '  database = "telegraf"', '  precision = "s"'] : []),
     '',
   ].join('\n'))
-  const child = spawn(process.execPath, [KAPACITORD, '-config', conf], { env: { PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const exited = new Promise((r) => child.on('exit', r))
-  t.teardown(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      await exited
-    }
-  })
-  let out = ''
-  let err = ''
-  child.stderr!.on('data', (b: Buffer) => { err += b.toString() })
-  return new Promise<Kapacitord>((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kapacitord did not start: ${out}${err}`)), 20_000)
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`kapacitord exited ${code}: ${out}${err}`)) })
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString()
-      for (const line of out.split('\n')) {
-        if (!line.startsWith('{')) continue
-        const l = JSON.parse(line) as { msg: string; http?: { port: number }; udp?: Array<{ port: number }> }
-        if (l.msg !== 'kapacitord started' || l.http === undefined) continue
-        clearTimeout(timer)
-        resolveStart({ url: `http://127.0.0.1:${l.http.port}`, udpPort: l.udp?.[0]?.port, child })
-      }
-    })
-  })
+  const k = await spawnKapacitord(t, ['-config', conf], { stopSignal: 'SIGTERM', startTimeoutMs: 20_000 })
+  return { url: k.url, udpPort: k.udpPorts[0], child: k.child }
 }
 
 /** `kapacitor -url <url> ...args`, with its own working directory. */

@@ -6,41 +6,18 @@
  * its export holds every acknowledged point, exact, each writer's in the order they were
  * acknowledged; a write that never got its 204 may be there (whole) or not.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { Point } from '../../src/model/point.js'
 import { parseSrpl } from '../../src/record/srpl.js'
+import { spawnKapacitord, type KapacitordProcess } from '../fixtures/kapacitord-process.js'
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/kapacitord.js')
 const R = '/kapacitor/v1/recordings'
 
-interface Daemon { child: ChildProcess; port: number; exited: Promise<unknown> }
+type Daemon = KapacitordProcess
 
-async function startDaemon(t: Test, dataDir: string): Promise<Daemon> {
-  const child = spawn(process.execPath, [BIN, '-data-dir', dataDir], {
-    env: { PATH: process.env['PATH'], KAPACITOR_HTTP_BIND_ADDRESS: '127.0.0.1:0', KAPACITOR_HTTP_LOG_ENABLED: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const exited = new Promise((r) => child.on('exit', r))
-  t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  let out = ''
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start line: ${out}`)), 30_000)
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString()
-      for (const line of out.split('\n')) {
-        if (!line.startsWith('{')) continue
-        const l = JSON.parse(line) as { msg: string; http?: { port: number } }
-        if (l.msg === 'kapacitord started' && l.http) { clearTimeout(timer); resolvePort(l.http.port) }
-      }
-    })
-  })
-  return { child, port, exited }
-}
 
 async function call(d: Daemon, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const res = await fetch(`http://127.0.0.1:${d.port}${path}`, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) })
@@ -71,7 +48,7 @@ function batch(w: number, j: number): { points: Point[]; body: string } {
 t.test('kill -9 mid-stream: every acknowledged point is in the recording, in order, exact', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rec-crash-'))
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
-  let d = await startDaemon(t, dataDir)
+  let d = await spawnKapacitord(t, ['-data-dir', dataDir])
   t.equal((await call(d, 'POST', `${R}/stream`, { id: 'crash' })).status, 201)
 
   const WRITERS = 2
@@ -100,7 +77,7 @@ t.test('kill -9 mid-stream: every acknowledged point is in the recording, in ord
   await Promise.all(writers)
   t.ok(acked[0]!.length >= 25 && acked[1]!.length >= 25, 'writes were acknowledged before the kill')
 
-  d = await startDaemon(t, dataDir)
+  d = await spawnKapacitord(t, ['-data-dir', dataDir])
   const got = await call(d, 'GET', `${R}/crash`)
   t.equal(got.status, 200)
   t.match(got.body, { id: 'crash', type: 'stream', status: 'failed', error: 'interrupted: kapacitord stopped while recording' })
