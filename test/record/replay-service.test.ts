@@ -21,6 +21,7 @@ import { silentLogger } from '../../src/server/logger.js'
 import { ReplayService } from '../../src/record/replay-service.js'
 import { ReplayStore } from '../../src/record/replay-store.js'
 import type { RecordedBatch, RecordingInfo, RecordingReader } from '../../src/record/types.js'
+import { cpuAlertScript } from './cpu-alert-script.js'
 
 const S = 1_000_000_000n
 
@@ -89,27 +90,11 @@ function cpuRecording(db = 'telegraf', rp = 'autogen'): Point[] {
   return out
 }
 
-function script(url: string): string {
-  return `var data = stream
-  |from().measurement('cpu').groupBy('host')
-  |window().period(10s).every(10s)
-  |mean('v')
-data
-  |httpOut('out')
-data
-  |alert()
-    .id('{{ index .Tags "host" }}')
-    .message('{{ .ID }} is {{ .Level }}: {{ index .Fields "mean" }}')
-    .warn(lambda: "mean" > 40)
-    .crit(lambda: "mean" > 85)
-    .post('${url}')
-`
-}
 
 t.test('determinism: three replays of one recording, byte-identical httpOut and the same alerts', async (t) => {
   const d = await daemon(t)
   const sink = await listener(t)
-  await d.tasks.create({ id: 'cpu_mean', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script: script(sink.url), status: 'enabled' })
+  await d.tasks.create({ id: 'cpu_mean', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script: cpuAlertScript(sink.url), status: 'enabled' })
   const recordings = new MemRecordings()
   recordings.streams.set('rec1', cpuRecording())
   const replays = new ReplayService({ db: await level(t), tasks: d.tasks, recordings, services: d.tasks.services, logger: silentLogger(), clock: fixedClock(1_700_000_000n * S) })
@@ -270,7 +255,7 @@ t.test('a handler that cannot deliver: the replay finishes and says how many eve
   await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r))
   const port = (dead.address() as { port: number }).port
   await new Promise<void>((r) => dead.close(() => r()))
-  await d.tasks.create({ id: 'cpu_mean', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script: script(`http://127.0.0.1:${port}/alert`) })
+  await d.tasks.create({ id: 'cpu_mean', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script: cpuAlertScript(`http://127.0.0.1:${port}/alert`) })
   const recordings = new MemRecordings()
   recordings.streams.set('rec1', cpuRecording())
   const replays = new ReplayService({ db: await level(t), tasks: d.tasks, recordings, services: d.tasks.services, logger: silentLogger(), clock: fixedClock(0n), handlerStallMs: 300 })

@@ -14,6 +14,7 @@ import t, { type Test } from 'tap'
 import { defaultConfig, type Config } from '../../src/server/config.js'
 import { startDaemon, type Daemon } from '../../src/server/daemon.js'
 import { silentLogger } from '../../src/server/logger.js'
+import { cpuAlertScript } from './cpu-alert-script.js'
 
 interface Res { status: number; text: string; body: any } // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -83,22 +84,6 @@ function cpuLines(): string {
   return out
 }
 
-function script(url: string): string {
-  return `var data = stream
-  |from().measurement('cpu').groupBy('host')
-  |window().period(10s).every(10s)
-  |mean('v')
-data
-  |httpOut('out')
-data
-  |alert()
-    .id('{{ index .Tags "host" }}')
-    .message('{{ .ID }} is {{ .Level }}: {{ index .Fields "mean" }}')
-    .warn(lambda: "mean" > 40)
-    .crit(lambda: "mean" > 85)
-    .post('${url}')
-`
-}
 
 /** A stream recording of everything written while it runs. */
 async function record(api: Api, id: string, lines: string): Promise<void> {
@@ -112,7 +97,7 @@ async function record(api: Api, id: string, lines: string): Promise<void> {
 t.test('determinism over HTTP: a recording replayed three times gives byte-identical httpOut and the same alerts', async (t) => {
   const api = await start(t)
   const sink = await listener(t)
-  t.equal((await api.call('POST', '/kapacitor/v1/tasks', { id: 'cpu_mean', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script: script(sink.url) })).status, 200)
+  t.equal((await api.call('POST', '/kapacitor/v1/tasks', { id: 'cpu_mean', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script: cpuAlertScript(sink.url) })).status, 200)
   await record(api, 'rec', cpuLines())
 
   const outputs: string[] = []
