@@ -13,6 +13,14 @@ export interface ListParams {
   readonly limit: number
 }
 
+/** JSON schema of the query string's list parameters, read by `listParams`. */
+export const listQueryProperties = {
+  pattern: { type: 'string' },
+  fields: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+  offset: { type: 'integer', minimum: 0 },
+  limit: { type: 'integer', minimum: 1 },
+} as const
+
 export function listParams(q: Record<string, unknown>): ListParams {
   const f = q['fields']
   return {

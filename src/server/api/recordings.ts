@@ -17,7 +17,7 @@ import { parseRFC3339Nano } from '../../model/rfc3339.js'
 import type { RecordingService } from '../../record/recording-service.js'
 import type { RecordingInfo, RecordingType } from '../../record/types.js'
 import { BadRequestError } from '../errors.js'
-import { globMatch, jsonBody, listParams } from './listing.js'
+import { globMatch, jsonBody, listParams, listQueryProperties } from './listing.js'
 
 export interface RecordingRoutesOptions {
   readonly recordings: RecordingService
@@ -66,10 +66,7 @@ const queryBody = {
 const listQuery = {
   type: 'object',
   properties: {
-    pattern: { type: 'string' },
-    fields: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-    offset: { type: 'integer', minimum: 0 },
-    limit: { type: 'integer', minimum: 1 },
+    ...listQueryProperties,
   },
 } as const
 

@@ -11,7 +11,7 @@ import type { ReplayRecord } from '../../record/replay-store.js'
 import type { Clock } from '../../model/clock.js'
 import { systemClock } from '../../model/clock.js'
 import { BadRequestError, NotFoundError } from '../errors.js'
-import { globMatch, jsonBody, listParams } from './listing.js'
+import { globMatch, jsonBody, listParams, listQueryProperties } from './listing.js'
 
 export interface ReplayRoutesOptions {
   readonly replays: ReplayService
@@ -33,10 +33,7 @@ const queryBody = { type: 'object', properties: { ...common, query: { type: 'str
 const listQuery = {
   type: 'object',
   properties: {
-    pattern: { type: 'string' },
-    fields: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-    offset: { type: 'integer', minimum: 0 },
-    limit: { type: 'integer', minimum: 1 },
+    ...listQueryProperties,
   },
 } as const
 

@@ -11,7 +11,7 @@ import type { TaskExecution } from '../../pipeline/task-execution.js'
 import { NotFoundError } from '../errors.js'
 import type { TaskInput, TaskService, ViewOptions } from '../task-service.js'
 import type { TaskStatus, VarsJSON } from '../task-store.js'
-import { globMatch, jsonBody, listParams, viewOptions } from './listing.js'
+import { globMatch, jsonBody, listParams, listQueryProperties, viewOptions } from './listing.js'
 
 /** Running replays, for `?replay-id=`: the task's view and httpOut inside a replay. */
 export interface ReplayLookup {
@@ -95,10 +95,7 @@ const listQuery = {
   type: 'object',
   properties: {
     ...viewQuery.properties,
-    pattern: { type: 'string' },
-    fields: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-    offset: { type: 'integer', minimum: 0 },
-    limit: { type: 'integer', minimum: 1 },
+    ...listQueryProperties,
   },
 } as const
 
