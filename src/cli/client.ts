@@ -22,8 +22,20 @@ export interface Link {
   href: string
 }
 
+/** The design's streamer and batcher fields of a task definition. */
+export interface DesignDefinitionFields {
+  /** Streamer definitions: the implicit from()'s measurement and where expression. */
+  from?: string
+  where?: string
+  /** Batcher definitions: the implicit query node's query and schedule (agreement §3). */
+  query?: string
+  period?: string
+  cron?: string
+  'group-by'?: string
+}
+
 /** The task object (§5.2); every field is optional because `?fields=` trims it. */
-export interface ApiTask {
+export interface ApiTask extends DesignDefinitionFields {
   link?: Link
   id: string
   'template-id'?: string
@@ -39,12 +51,6 @@ export interface ApiTask {
   created?: string
   modified?: string
   'last-enabled'?: string
-  from?: string
-  where?: string
-  query?: string
-  period?: string
-  cron?: string
-  'group-by'?: string
 }
 
 export interface ApiTemplate {
@@ -86,7 +92,7 @@ export interface ApiReplay {
 }
 
 /** What POST /tasks and PATCH /tasks/<id> accept; absent fields are left unchanged by PATCH. */
-export interface TaskOptions {
+export interface TaskOptions extends DesignDefinitionFields {
   id?: string
   'template-id'?: string
   type?: string
@@ -94,14 +100,6 @@ export interface TaskOptions {
   script?: string
   status?: 'enabled' | 'disabled'
   vars?: ApiVars
-  /** Streamer definitions: the implicit from()'s measurement and where expression. */
-  from?: string
-  where?: string
-  /** Batcher definitions: the implicit query node's query and schedule (agreement §3). */
-  query?: string
-  period?: string
-  cron?: string
-  'group-by'?: string
 }
 
 /** The fields of a task definition that a streamer or batcher adds to Kapacitor's. */

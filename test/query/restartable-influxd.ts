@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
@@ -13,19 +12,10 @@ import { defaultClusterConfig } from '../../src/query/influxdb-config.js'
 import { createInfluxDBClient } from '../../src/query/influxdb-client.js'
 import type { InfluxDBClient } from '../../src/query/influxdb.js'
 import { silentLogger } from '../../src/server/logger.js'
+import { freePort, influxdConfig } from '../fixtures/influxd.js'
 
 const logger = silentLogger()
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 export class RestartableInfluxd {
   private child: ChildProcess | null = null
@@ -48,22 +38,7 @@ export class RestartableInfluxd {
 
   async start(): Promise<void> {
     const config = join(this.dir, 'influxdb.conf')
-    writeFileSync(config, `reporting-enabled = false
-bind-address = "127.0.0.1:${this.rpcPort}"
-[meta]
-  dir = "${this.dir}/meta"
-[data]
-  dir = "${this.dir}/data"
-  wal-dir = "${this.dir}/wal"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[http]
-  bind-address = "127.0.0.1:${this.httpPort}"
-  log-enabled = false
-[continuous_queries]
-  enabled = false
-`)
+    writeFileSync(config, influxdConfig(this.dir, this.httpPort, this.rpcPort))
     const fd = openSync(join(this.dir, 'influxd.log'), 'a')
     const child = spawn('influxd', ['-config', config], { stdio: ['ignore', fd, fd] })
     closeSync(fd)
