@@ -136,6 +136,8 @@ export class TaskExecution {
       if (!create) throw new TaskStartError(`${n.name}: the ${n.type} node cannot run in this version`)
       const cell = this.cells.get(n.name)!
       cell.runtime = create(n, this.contextFor(n, cell)) as NodeRuntime
+      // a query node is fed by its own queries (Kapacitor collects them on the node's input edge)
+      cell.collectsOwnOutput = isBatchSource(cell.runtime)
     }
   }
 

@@ -66,4 +66,6 @@ t.test('influxd stopped for three periods, then back', async (t) => {
   await waitFor('period after the restart', () => stat('batches_queried') === 2)
   t.same(last(), [['2026-01-01T00:00:50Z', 49]], 'the period [T0+40s, T0+50s), queried once influxd is back')
   t.equal(stat('query_errors'), 3)
+  t.equal(stat('collected'), 2, 'the query node collects the batches of its own queries, as Kapacitor counts them')
+  t.equal(stat('emitted'), 2)
 })
