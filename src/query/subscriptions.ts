@@ -43,6 +43,8 @@ export interface SubscriptionsOptions {
 export interface Subscriptions {
   /** Links every cluster now (also `POST /kapacitor/v1/subscriptions`); never rejects, failures are logged. */
   sync(): Promise<void>
+  /** subscriptions of ours that exist, over every cluster, as of each cluster's last successful sync (`num_subscriptions`) */
+  count(): number
   stop(): Promise<void>
 }
 
@@ -50,6 +52,8 @@ export interface Subscriptions {
 export interface SyncOutcome {
   readonly created: number
   readonly dropped: number
+  /** our subscriptions on the cluster after the sync */
+  readonly linked: number
 }
 
 const LEGACY_NAME = 'kapacitor'
@@ -63,6 +67,7 @@ export function startSubscriptions(opts: SubscriptionsOptions): Subscriptions {
   const cancels: Cancel[] = []
   let running: Promise<void> = Promise.resolve()
   let stopped = false
+  const linkedByCluster = new Map<string, number>()
 
   const syncCluster = async (c: InfluxDBClusterConfig): Promise<void> => {
     const logger = opts.logger.child({ cluster: c.name })
@@ -73,6 +78,7 @@ export function startSubscriptions(opts: SubscriptionsOptions): Subscriptions {
     const destination = `${c.subscriptionProtocol}://${hostPort(c.kapacitorHostname || opts.hostname, c.httpPort || opts.httpPort)}`
     try {
       const out = await linkCluster(opts.influxdb.client(c.name), c, { name, clusterId: opts.clusterId, destination })
+      linkedByCluster.set(c.name, out.linked)
       if (out.created > 0 || out.dropped > 0) logger.info({ created: out.created, dropped: out.dropped, destination }, 'linked InfluxDB subscriptions')
       else logger.debug('InfluxDB subscriptions up to date')
     } catch (err) {
@@ -97,6 +103,7 @@ export function startSubscriptions(opts: SubscriptionsOptions): Subscriptions {
 
   return {
     sync: () => enqueue(linked),
+    count: () => { let n = 0; for (const v of linkedByCluster.values()) n += v; return n },
     async stop() {
       stopped = true
       for (const cancel of cancels.splice(0)) cancel()
@@ -166,7 +173,7 @@ export async function linkCluster(client: InfluxDBClient, c: InfluxDBClusterConf
     ours.add(key(w.db, w.rp))
     created++
   }
-  return { created, dropped }
+  return { created, dropped, linked: ours.size }
 }
 
 function key(db: string, rp: string): string {

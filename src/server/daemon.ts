@@ -131,6 +131,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       writeRouting: opts.writeRouting,
       tasks, httpOut, topics, recordings, replays,
       syncSubscriptions: () => subscriptions?.sync() ?? Promise.resolve(),
+      subscriptionCount: () => subscriptions?.count() ?? 0,
     })
     await tasks.startEnabled()
     const httpAddress = await http.listen()

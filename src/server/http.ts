@@ -64,6 +64,8 @@ export interface HttpServerOptions {
   readonly replays?: ReplayService
   /** `POST /kapacitor/v1/subscriptions` */
   readonly syncSubscriptions?: () => Promise<void>
+  /** `num_subscriptions` in debug vars */
+  readonly subscriptionCount?: () => number
 }
 
 export interface HttpServer {
@@ -229,6 +231,7 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     startedAtMs: opts.startedAtMs,
     httpBind: config.http.bindAddress,
     ...(opts.tasks ? { taskCounts: taskCountsOf(opts.tasks) } : {}),
+    ...(opts.subscriptionCount ? { subscriptionCount: opts.subscriptionCount } : {}),
   })
   void app.register(writeRoutes, { handler: writeHandler })
   if (opts.tasks) {

@@ -83,6 +83,8 @@ t.test('a daemon links itself: points written to influxd reach a stream task; id
   t.equal((await k.call('POST', '/kapacitor/v1/subscriptions')).status, 204)
   const first = await influx.subscriptions()
   t.same(first, [`telegraf.autogen ${subName} ["${dest}"]`])
+  const numSubscriptions = async (): Promise<number> => ((await k.call('GET', '/kapacitor/v1/debug/vars')).body as { num_subscriptions: number }).num_subscriptions
+  t.equal(await numSubscriptions(), 1, 'num_subscriptions in debug vars')
 
   await influx.write('cpu,host=a value=42i', 'telegraf')
   const out = await k.waitFor('cpu', 'out', hasValue(42))
@@ -104,6 +106,7 @@ t.test('a daemon links itself: points written to influxd reach a stream task; id
     `newdb.autogen ${subName} ["${dest}"]`,
     `telegraf.autogen ${subName} ["${dest}"]`,
   ], 'one more subscription, the old one kept')
+  t.equal(await numSubscriptions(), 2)
   await influx.write('cpu,host=b value=7i', 'newdb')
   await k.waitFor('newcpu', 'out', hasValue(7))
   await influx.write('cpu,host=a value=43i', 'telegraf')
@@ -140,6 +143,7 @@ t.test('a sync fixes what is wrong and honours subscriptions / excluded-subscrip
     'b.autogen kapacitor-cid ["http://kapa:9092"]',
     'b.autogen someone-else ["http://10.0.0.2:1"]',
   ], 'wrong destination re-created, legacy name replaced, _kapacitor.autogen excluded, others\' left alone')
+  t.equal(subs.count(), 3, 'ours: a.autogen, a.short, b.autogen')
 
   // the periodic sync picks up a new database
   await influx.client.query('CREATE DATABASE c')
@@ -151,6 +155,7 @@ t.test('a sync fixes what is wrong and honours subscriptions / excluded-subscrip
   const only = start({ ...cluster, subscriptions: { a: ['short'] }, kapacitorHostname: 'kapa.example', httpPort: 1234 })
   await only.sync()
   await only.stop()
+  t.equal(only.count(), 1)
   t.same(await influx.subscriptions(), [
     'a.short kapacitor-cid ["http://kapa.example:1234"]',
     'b.autogen someone-else ["http://10.0.0.2:1"]',

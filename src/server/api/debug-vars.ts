@@ -20,6 +20,8 @@ export interface DebugVarsOptions {
   readonly httpBind: string
   /** task counts for num_tasks / num_enabled_tasks */
   readonly taskCounts?: () => Promise<{ tasks: number; enabled: number }>
+  /** InfluxDB subscriptions of ours that exist (Kapacitor's `num_subscriptions`) */
+  readonly subscriptionCount?: () => number
 }
 
 interface Stat { name: string; tags: Record<string, string>; values: Record<string, number> }
@@ -75,7 +77,7 @@ export const debugVarsRoutes: FastifyPluginAsync<DebugVarsOptions> = async (app,
       version: KAPACITOR_COMPAT_VERSION,
       num_tasks: counts.tasks,
       num_enabled_tasks: counts.enabled,
-      num_subscriptions: 0,
+      num_subscriptions: opts.subscriptionCount?.() ?? 0,
       uptime: Math.floor((performance.now() - opts.startedAtMs) / 1000),
       cmdline: process.argv,
       memstats: {
