@@ -25,7 +25,7 @@
  * **Departure**: without any `[[influxdb]]` section there is no cluster (Kapacitor assumes
  * one at localhost:8086 and waits up to 5 minutes for it at start).
  */
-import { ConfigError, parseGoDuration } from '../server/config.js'
+import { ConfigError, formatGoDuration, parseGoDuration } from '../server/config.js'
 import type { InfluxDBClusterConfig } from './influxdb.js'
 
 const DEFAULT_SYNC_INTERVAL_MS = 60_000
@@ -249,4 +249,31 @@ function dbRps(t: Table, key: string, def: Readonly<Record<string, readonly stri
     Object.defineProperty(out, db, { value: [...rps] as string[], enumerable: true, writable: true, configurable: true })
   }
   return out
+}
+
+/** The clusters as `[[influxdb]]` TOML sections (for `kapacitord config`); reads back to the same clusters. */
+export function influxdbClustersToToml(clusters: readonly InfluxDBClusterConfig[]): string {
+  const q = (s: string): string => JSON.stringify(s)
+  const duration = (ms: number): string => q(formatGoDuration(BigInt(ms) * 1_000_000n))
+  const table = (name: string, t: Readonly<Record<string, readonly string[]>>): string[] =>
+    [`  [influxdb.${name}]`, ...Object.entries(t).map(([db, rps]) => `    ${q(db)} = [${rps.map(q).join(', ')}]`)]
+  const out: string[] = []
+  for (const c of clusters) {
+    out.push('', '[[influxdb]]',
+      `  enabled = ${c.enabled}`,
+      `  default = ${c.default}`,
+      `  name = ${q(c.name)}`,
+      `  urls = [${c.urls.map(q).join(', ')}]`,
+      `  username = ${q(c.username)}`,
+      `  password = ${q(c.password)}`,
+      `  timeout = ${duration(c.timeoutMs)}`,
+      `  disable-subscriptions = ${c.disableSubscriptions}`,
+      `  subscription-protocol = ${q(c.subscriptionProtocol)}`,
+      `  subscriptions-sync-interval = ${duration(c.subscriptionsSyncIntervalMs)}`,
+      `  kapacitor-hostname = ${q(c.kapacitorHostname)}`,
+      `  http-port = ${c.httpPort}`,
+      ...table('subscriptions', c.subscriptions),
+      ...table('excluded-subscriptions', c.excludedSubscriptions))
+  }
+  return out.length === 0 ? '' : out.join('\n') + '\n'
 }

@@ -18,6 +18,7 @@ import { writeFileSync, rmSync } from 'node:fs'
 import yargs from 'yargs'
 import { ConfigError, configToToml, loadConfig, type Config, type ConfigOverrides } from './config.js'
 import { startDaemon, type Daemon } from './daemon.js'
+import { influxdbClustersFromSections, influxdbClustersToToml } from '../query/influxdb-config.js'
 import { createLogger, type Logger } from './logger.js'
 import { DataDirInUseError } from './store.js'
 import { KAPACITOR_COMPAT_VERSION, PRODUCT_VERSION } from './version.js'
@@ -125,7 +126,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
     .command('config', 'Print the configuration as TOML (the defaults, or -config with the environment applied)', (y) => y.options(common), (args) => {
       if (failed) return
       try {
-        process.stdout.write(configToToml(readConfig(args as Flags, env)))
+        const config = readConfig(args as Flags, env)
+        process.stdout.write(configToToml(config) + influxdbClustersToToml(influxdbClustersFromSections(config.sections, config.env ?? {})))
       } catch (err) {
         if (err instanceof ConfigError) code = fail(err.message)
         else throw err

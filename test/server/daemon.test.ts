@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
 import { loadConfig, defaultConfig } from '../../src/server/config.js'
+import { influxdbClustersFromSections } from '../../src/query/influxdb-config.js'
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/kapacitord.js')
 
@@ -198,6 +199,22 @@ t.test('`kapacitord config` prints the default config as TOML that loads back', 
   writeFileSync(file, p.stdout())
   t.match(p.stdout(), /bind-address = ":9092"/)
   t.same({ ...loadConfig({ path: file, env: {} }), path: null }, defaultConfig())
+})
+
+t.test('`kapacitord config -config f` prints the [[influxdb]] clusters, environment applied', async (t) => {
+  const cwd = tempDir(t)
+  const conf = join(cwd, 'kapacitor.conf')
+  writeFileSync(conf, '[[influxdb]]\n  name = "main"\n  urls = ["http://a:8086"]\n  timeout = "5s"\n')
+  const p = run(t, ['config', '-config', conf], { cwd, env: { KAPACITOR_INFLUXDB_0_URLS_1: 'http://b:8086' } })
+  t.equal(await p.exited, 0, p.stderr())
+  t.match(p.stdout(), /\[\[influxdb\]\]\n {2}enabled = true\n/)
+  t.match(p.stdout(), /urls = \["http:\/\/a:8086", "http:\/\/b:8086"\]/, 'the environment applied')
+  t.match(p.stdout(), /timeout = "5s"/)
+  const printed = join(cwd, 'printed.conf')
+  writeFileSync(printed, p.stdout())
+  const back = influxdbClustersFromSections(loadConfig({ path: printed, env: {} }).sections)
+  const env = { KAPACITOR_INFLUXDB_0_URLS_1: 'http://b:8086' }
+  t.same(back, influxdbClustersFromSections(loadConfig({ path: conf, env }).sections, env), 'loads back to the same clusters')
 })
 
 t.test('unknown flags are refused', async (t) => {
