@@ -23,7 +23,7 @@ import { createWriteHandler, isWritePath, type RequestHandler } from '../ingest/
 import type { Config } from './config.js'
 import { splitHostPort, wildcardHost } from './config.js'
 import type { Logger } from './logger.js'
-import { KapacitorError, MethodNotAllowedError } from './errors.js'
+import { BadRequestError, KapacitorError, MethodNotAllowedError } from './errors.js'
 import { STATIC_HEADERS, errorHeaderValue, redactUri, requestIdFor } from './headers.js'
 import { pingRoutes } from './api/ping.js'
 import { queryRoutes } from './api/query.js'
@@ -219,6 +219,19 @@ export function buildApp(opts: BuildAppOptions): FastifyInstance {
     const message = `not found: ${request.method} ${request.url.split('?')[0]}`
     reply.code(404).header('X-Influxdb-Error', errorHeaderValue(message)).type('application/json')
     return jsonBuffer({ error: message, message })
+  })
+
+  // Kapacitor decodes a JSON body whatever its Content-Type: its docs' `curl -XPOST … -d '{…}'`
+  // sends application/x-www-form-urlencoded. An empty body of another type is {}.
+  app.removeContentTypeParser('text/plain')
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, text, done) => {
+    const body = String(text)
+    if (body.trim() === '') { done(null, {}); return }
+    try {
+      done(null, JSON.parse(body))
+    } catch (err) {
+      done(new BadRequestError(`invalid JSON body: ${err instanceof Error ? err.message : String(err)}`), undefined)
+    }
   })
 
   void app.register(pingRoutes)

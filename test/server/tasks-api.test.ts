@@ -237,3 +237,24 @@ stream|from().measurement('cpu')|alert().crit(lambda: "v" > 1).topic('shared')`
   t.equal((await k.call('DELETE', '/kapacitor/v1/tasks/al')).status, 204)
   t.same(await ids(), ['shared'])
 })
+
+t.test('a JSON body is read whatever its Content-Type, as Kapacitor does (curl -d sends a form type)', async (t) => {
+  const k = await start(t)
+  const base = `http://127.0.0.1:${k.daemon().httpAddress.port}`
+  const post = async (path: string, body: string, type?: string): Promise<{ status: number; body: any }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const res = await fetch(base + path, { method: 'POST', body, headers: type === undefined ? {} : { 'content-type': type } })
+    const text = await res.text()
+    return { status: res.status, body: text === '' ? null : JSON.parse(text) }
+  }
+  const task = JSON.stringify({ id: 'curl_task', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script: WINDOW_SCRIPT, status: 'enabled' })
+  const created = await post('/kapacitor/v1/tasks', task, 'application/x-www-form-urlencoded')
+  t.equal(created.status, 200, JSON.stringify(created.body))
+  t.equal(created.body.executing, true)
+  const tpl = await post('/kapacitor/v1/templates', JSON.stringify({ id: 'curl_tpl', type: 'stream', script: WINDOW_SCRIPT }), 'text/plain')
+  t.equal(tpl.status, 200, JSON.stringify(tpl.body))
+  const handler = await post('/kapacitor/v1/alerts/topics/curl_topic/handlers', JSON.stringify({ id: 'h', kind: 'post', options: { url: 'http://127.0.0.1:1/x' } }), 'application/x-www-form-urlencoded')
+  t.equal(handler.status, 200, JSON.stringify(handler.body))
+  const bad = await post('/kapacitor/v1/tasks', '{"id": ', 'application/x-www-form-urlencoded')
+  t.equal(bad.status, 400)
+  t.match(bad.body.error, /invalid JSON body/)
+})

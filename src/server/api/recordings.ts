@@ -78,18 +78,7 @@ const importQuery = {
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const
 
 export const recordingRoutes: FastifyPluginAsync<RecordingRoutesOptions> = async (app, { recordings }) => {
-  // Kapacitor decodes the JSON body whatever its content type, and `curl -XPOST …/stream`
-  // (no body) is the open-ended recording: any content type is JSON here, none is {}
-  app.removeContentTypeParser('text/plain')
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, text, done) => {
-    const body = String(text)
-    if (body.trim() === '') { done(null, {}); return }
-    try {
-      done(null, JSON.parse(body))
-    } catch (err) {
-      done(new BadRequestError(`invalid JSON body: ${err instanceof Error ? err.message : String(err)}`), undefined)
-    }
-  })
+  // `curl -XPOST …/stream` (no body) is the open-ended recording (any Content-Type is JSON, see http.ts)
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined || req.body === null) req.body = {}
   })
