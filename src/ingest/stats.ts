@@ -116,6 +116,12 @@ export class IngestStats {
     return c
   }
 
+  /** A listener that was closed (an InfluxDB UDP subscription no longer wanted): its counters leave the snapshot. */
+  removeUdpListener(c: UdpListenerCounters): void {
+    const i = this.udpListeners.indexOf(c)
+    if (i >= 0) this.udpListeners.splice(i, 1)
+  }
+
   get udp(): readonly UdpListenerCounters[] {
     return this.udpListeners
   }

@@ -15,12 +15,13 @@
  * | `subscriptions-sync-interval` | `"1m0s"` (0 = the default) |
  * | `kapacitor-hostname` | `""` (= the top-level `hostname`) |
  * | `http-port` | `0` (= the port our HTTP server listens on) |
+ * | `udp-bind`, `udp-buffer`, `udp-read-buffer` | `""`, `1000`, `0` (UDP subscriptions: the listeners' host, queue, SO_RCVBUF) |
  * | `[influxdb.subscriptions]` | `{}` (db → rps; empty = every db/rp) |
  * | `[influxdb.excluded-subscriptions]` | `{ _kapacitor = ["autogen"] }` |
  *
  * Rules: names are unique; among the enabled clusters at most one is `default = true`, and
  * when several are enabled one must be. Kapacitor's other keys (`ssl-*`, `startup-timeout`,
- * `udp-*`, `subscription-mode`, `token`, …) are accepted and not used.
+ * `subscription-mode`, `token`, …) are accepted and not used.
  *
  * **Departure**: without any `[[influxdb]]` section there is no cluster (Kapacitor assumes
  * one at localhost:8086 and waits up to 5 minutes for it at start).
@@ -47,6 +48,9 @@ export function defaultClusterConfig(over: Partial<InfluxDBClusterConfig> = {}):
     subscriptionsSyncIntervalMs: DEFAULT_SYNC_INTERVAL_MS,
     kapacitorHostname: '',
     httpPort: 0,
+    udpBind: '',
+    udpBuffer: 1000,
+    udpReadBuffer: 0,
     subscriptions: {},
     excludedSubscriptions: { _kapacitor: ['autogen'] },
     ...over,
@@ -104,7 +108,8 @@ export function influxdbClustersFromSections(sections: Readonly<Record<string, u
 }
 
 const ENV_KEYS = ['enabled', 'default', 'name', 'username', 'password', 'timeout', 'disable-subscriptions',
-  'subscription-protocol', 'subscriptions-sync-interval', 'kapacitor-hostname', 'http-port'] as const
+  'subscription-protocol', 'subscriptions-sync-interval', 'kapacitor-hostname', 'http-port', 'udp-bind', 'udp-buffer', 'udp-read-buffer'] as const
+const INT_KEYS = new Set(['http-port', 'udp-buffer', 'udp-read-buffer'])
 const BOOL_KEYS = new Set(['enabled', 'default', 'disable-subscriptions'])
 const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True'])
 const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False'])
@@ -132,7 +137,7 @@ function applyEnv(items: readonly unknown[], env: NodeJS.ProcessEnv): unknown[] 
       const v = set(key.toUpperCase().replace(/-/g, '_'))
       if (v === undefined) continue
       if (BOOL_KEYS.has(key)) t[key] = GO_TRUE.has(v) ? true : GO_FALSE.has(v) ? false : v
-      else if (key === 'http-port') t[key] = /^\d+$/.test(v.trim()) ? Number(v.trim()) : v
+      else if (INT_KEYS.has(key)) t[key] = /^\d+$/.test(v.trim()) ? Number(v.trim()) : v
       else t[key] = v
     }
     const urls: unknown[] = Array.isArray(t['urls']) ? [...t['urls']] : t['urls'] === undefined ? [...defaultClusterConfig().urls] : [t['urls']]
@@ -198,13 +203,15 @@ function readCluster(t: Table, at: string, problems: string[]): InfluxDBClusterC
     bad('subscription-protocol', `invalid subscription protocol, must be one of 'udp', 'http' or 'https', got ${JSON.stringify(protocol)}`)
   }
 
-  let httpPort = d.httpPort
-  const rawPort = t['http-port']
-  if (rawPort !== undefined) {
-    const n = typeof rawPort === 'bigint' ? Number(rawPort) : rawPort
-    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535) httpPort = n
-    else bad('http-port', `must be a port number 0..65535, got ${describe(rawPort)}`)
+  const int = (key: string, def: number, max: number, what: string): number => {
+    const raw = t[key]
+    if (raw === undefined) return def
+    const n = typeof raw === 'bigint' ? Number(raw) : raw
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max) return n
+    bad(key, `must be ${what}, got ${describe(raw)}`)
+    return def
   }
+  const httpPort = int('http-port', d.httpPort, 65535, 'a port number 0..65535')
 
   const syncMs = durationMs('subscriptions-sync-interval', d.subscriptionsSyncIntervalMs)
   return {
@@ -221,6 +228,9 @@ function readCluster(t: Table, at: string, problems: string[]): InfluxDBClusterC
     subscriptionsSyncIntervalMs: syncMs === 0 ? DEFAULT_SYNC_INTERVAL_MS : syncMs,
     kapacitorHostname: str('kapacitor-hostname', d.kapacitorHostname),
     httpPort,
+    udpBind: str('udp-bind', d.udpBind),
+    udpBuffer: int('udp-buffer', d.udpBuffer, 2 ** 31 - 1, 'a number of datagrams'),
+    udpReadBuffer: int('udp-read-buffer', d.udpReadBuffer, 2 ** 31 - 1, 'a size in bytes'),
     subscriptions: dbRps(t, 'subscriptions', d.subscriptions, at, problems),
     excludedSubscriptions: dbRps(t, 'excluded-subscriptions', d.excludedSubscriptions, at, problems),
   }
@@ -272,6 +282,9 @@ export function influxdbClustersToToml(clusters: readonly InfluxDBClusterConfig[
       `  subscriptions-sync-interval = ${duration(c.subscriptionsSyncIntervalMs)}`,
       `  kapacitor-hostname = ${q(c.kapacitorHostname)}`,
       `  http-port = ${c.httpPort}`,
+      `  udp-bind = ${q(c.udpBind)}`,
+      `  udp-buffer = ${c.udpBuffer}`,
+      `  udp-read-buffer = ${c.udpReadBuffer}`,
       ...table('subscriptions', c.subscriptions),
       ...table('excluded-subscriptions', c.excludedSubscriptions))
   }

@@ -24,6 +24,12 @@ export interface InfluxDBClusterConfig {
   readonly kapacitorHostname: string
   /** the port InfluxDB is told to send to (0 = the daemon's HTTP port) */
   readonly httpPort: number
+  /** `subscription-protocol = "udp"`: the host our per-db/rp UDP listeners bind ('' = every interface) */
+  readonly udpBind: string
+  /** datagrams queued per UDP listener before new ones are dropped */
+  readonly udpBuffer: number
+  /** SO_RCVBUF of each UDP listener in bytes; 0 = the OS default */
+  readonly udpReadBuffer: number
   /** db → rps to subscribe to (empty = all) */
   readonly subscriptions: Readonly<Record<string, readonly string[]>>
   /** db → rps never subscribed (`_kapacitor: [autogen]` by default) */

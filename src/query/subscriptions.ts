@@ -18,9 +18,14 @@
  * (influxd down, an error answer) are logged and the next sync tries again; nothing
  * throws. Syncs never overlap: one asked for while another runs starts after it.
  *
- * **Departure**: `subscription-protocol = "udp"` is not implemented (Kapacitor opens a UDP
- * listener per db/rp); such a cluster is logged and skipped. Kapacitor's startup wait
- * (`startup-timeout`, pinging with back-off) is replaced by the periodic sync.
+ * `subscription-protocol = "udp"`: as Kapacitor, one UDP listener per subscribed db/rp (bound
+ * to `udp-bind`, port 0 the first time), its points written to that db/rp, and the
+ * destination `udp://<host>:<port>`; a subscription of ours already there keeps its port
+ * (the listener is opened on it again after a restart), and the listener of a db/rp no
+ * longer subscribed is closed.
+ *
+ * **Departure**: Kapacitor's startup wait (`startup-timeout`, pinging with back-off) is
+ * replaced by the periodic sync.
  */
 import type { Logger } from '../server/logger.js'
 import { realScheduler, type Cancel, type Scheduler } from '../pipeline/scheduler.js'
@@ -38,6 +43,16 @@ export interface SubscriptionsOptions {
   readonly httpPort: number
   /** the periodic syncs' timers (default: real, unref'd timers) */
   readonly scheduler?: Scheduler
+  /** opens the UDP listener of a `subscription-protocol = "udp"` subscription (none: such clusters are skipped) */
+  readonly openUdp?: OpenUdpListener
+}
+
+/** A UDP listener whose points go to `db`.`rp`, bound to `bind` (host:port, port 0 = any). */
+export type OpenUdpListener = (c: InfluxDBClusterConfig, db: string, rp: string, bind: string) => Promise<SubscriptionListener>
+
+export interface SubscriptionListener {
+  readonly port: number
+  stop(): Promise<void>
 }
 
 export interface Subscriptions {
@@ -54,6 +69,8 @@ export interface SyncOutcome {
   readonly dropped: number
   /** our subscriptions on the cluster after the sync */
   readonly linked: number
+  /** their db/rp keys */
+  readonly linkedKeys: ReadonlySet<string>
 }
 
 const LEGACY_NAME = 'kapacitor'
@@ -69,17 +86,31 @@ export function startSubscriptions(opts: SubscriptionsOptions): Subscriptions {
   let stopped = false
   const linkedByCluster = new Map<string, number>()
 
+  /** per cluster: the UDP listener of each subscribed db/rp (key()) */
+  const udpListeners = new Map<string, Map<string, SubscriptionListener>>()
+
   const syncCluster = async (c: InfluxDBClusterConfig): Promise<void> => {
     const logger = opts.logger.child({ cluster: c.name })
+    const host = c.kapacitorHostname || opts.hostname
+    let target: Target
+    let listeners: Map<string, SubscriptionListener> | undefined
     if (c.subscriptionProtocol === 'udp') {
-      logger.warn('subscription-protocol "udp" is not supported by this build; no subscriptions are linked for this cluster')
-      return
+      if (opts.openUdp === undefined) {
+        logger.warn('subscription-protocol "udp" needs UDP listeners, which this process cannot open; no subscriptions are linked for this cluster')
+        return
+      }
+      const ls = udpListeners.get(c.name) ?? new Map<string, SubscriptionListener>()
+      udpListeners.set(c.name, ls)
+      listeners = ls
+      target = udpTarget(c, name, opts.clusterId, host, ls, opts.openUdp, logger)
+    } else {
+      target = httpTarget(name, opts.clusterId, `${c.subscriptionProtocol}://${hostPort(host, c.httpPort || opts.httpPort)}`)
     }
-    const destination = `${c.subscriptionProtocol}://${hostPort(c.kapacitorHostname || opts.hostname, c.httpPort || opts.httpPort)}`
     try {
-      const out = await linkCluster(opts.influxdb.client(c.name), c, { name, clusterId: opts.clusterId, destination })
+      const out = await linkCluster(opts.influxdb.client(c.name), c, target)
       linkedByCluster.set(c.name, out.linked)
-      if (out.created > 0 || out.dropped > 0) logger.info({ created: out.created, dropped: out.dropped, destination }, 'linked InfluxDB subscriptions')
+      if (listeners) await closeListenersBut(listeners, out.linkedKeys, logger)
+      if (out.created > 0 || out.dropped > 0) logger.info({ created: out.created, dropped: out.dropped, protocol: c.subscriptionProtocol }, 'linked InfluxDB subscriptions')
       else logger.debug('InfluxDB subscriptions up to date')
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'failed to link InfluxDB subscriptions; trying again at the next sync')
@@ -111,14 +142,92 @@ export function startSubscriptions(opts: SubscriptionsOptions): Subscriptions {
       let timer: NodeJS.Timeout | undefined
       await Promise.race([running, new Promise<void>((r) => { timer = setTimeout(r, STOP_WAIT_MS); timer.unref() })])
       clearTimeout(timer)
+      for (const ls of udpListeners.values()) await closeListenersBut(ls, new Set(), opts.logger)
     },
   }
 }
 
+/** What a sync needs to know about where subscriptions should send to. */
 interface Target {
   readonly name: string
   readonly clusterId: string
-  readonly destination: string
+  /** a destination that is ours and valid: same scheme and host (and port for HTTP) */
+  isOurs(destination: string | undefined): boolean
+  /** keeps an existing subscription of ours (UDP: listens on its port again); false = drop and re-create it */
+  adopt(db: string, rp: string, destination: string): Promise<boolean>
+  /** the destination of a new subscription on db.rp (UDP: opens its listener) */
+  destinationFor(db: string, rp: string): Promise<string>
+}
+
+function httpTarget(name: string, clusterId: string, destination: string): Target {
+  return {
+    name, clusterId,
+    isOurs: (d) => sameDestination(d, destination),
+    adopt: async () => true,
+    destinationFor: async () => destination,
+  }
+}
+
+function udpTarget(
+  c: InfluxDBClusterConfig, name: string, clusterId: string, host: string,
+  listeners: Map<string, SubscriptionListener>, open: OpenUdpListener, logger: Logger,
+): Target {
+  const listen = async (db: string, rp: string, port: number): Promise<SubscriptionListener> => {
+    const l = await open(c, db, rp, hostPort(c.udpBind, port))
+    listeners.set(key(db, rp), l)
+    logger.info({ db, rp, port: l.port }, 'started UDP listener for an InfluxDB subscription')
+    return l
+  }
+  return {
+    name, clusterId,
+    isOurs(d) {
+      const u = parseUrl(d)
+      return u !== undefined && u.protocol === 'udp:' && u.hostname === bareHost(host) && u.port !== ''
+    },
+    async adopt(db, rp, destination) {
+      const port = Number(new URL(destination).port)
+      const running = listeners.get(key(db, rp))
+      if (running?.port === port) return true
+      if (running) { listeners.delete(key(db, rp)); await running.stop() }
+      try {
+        await listen(db, rp, port)
+        return true
+      } catch (err) {
+        logger.warn({ db, rp, port, err: (err as Error).message }, 'cannot listen on the port of an existing UDP subscription; it is re-created on a new port')
+        return false
+      }
+    },
+    async destinationFor(db, rp) {
+      const l = listeners.get(key(db, rp)) ?? await listen(db, rp, 0)
+      return `udp://${hostPort(host, l.port)}`
+    },
+  }
+}
+
+async function closeListenersBut(listeners: Map<string, SubscriptionListener>, keep: ReadonlySet<string>, logger: Logger): Promise<void> {
+  for (const [k, l] of [...listeners]) {
+    if (keep.has(k)) continue
+    listeners.delete(k)
+    try {
+      await l.stop()
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'failed to close the UDP listener of a subscription')
+    }
+  }
+}
+
+function parseUrl(u: string | undefined): URL | undefined {
+  if (u === undefined) return undefined
+  try {
+    return new URL(u)
+  } catch {
+    return undefined
+  }
+}
+
+/** URL.hostname keeps an IPv6 address's brackets */
+function bareHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
 }
 
 interface Existing {
@@ -163,17 +272,18 @@ export async function linkCluster(client: InfluxDBClient, c: InfluxDBClusterConf
     if (e.name === LEGACY_NAME || (target.clusterId !== '' && e.name === target.clusterId)) {
       await drop(e)
     } else if (e.name === target.name) {
-      if (!shouldExist(c, e.db, e.rp) || !sameDestination(e.destinations[0], target.destination)) await drop(e)
+      if (!shouldExist(c, e.db, e.rp) || !target.isOurs(e.destinations[0]) || !await target.adopt(e.db, e.rp, e.destinations[0]!)) await drop(e)
       else ours.add(key(e.db, e.rp))
     }
   }
   for (const w of wanted) {
     if (!shouldExist(c, w.db, w.rp) || ours.has(key(w.db, w.rp))) continue
-    await client.query(`CREATE SUBSCRIPTION ${quoteIdent(target.name)} ON ${quoteIdent(w.db)}.${quoteIdent(w.rp)} DESTINATIONS ANY ${quoteString(target.destination)}`)
+    const destination = await target.destinationFor(w.db, w.rp)
+    await client.query(`CREATE SUBSCRIPTION ${quoteIdent(target.name)} ON ${quoteIdent(w.db)}.${quoteIdent(w.rp)} DESTINATIONS ANY ${quoteString(destination)}`)
     ours.add(key(w.db, w.rp))
     created++
   }
-  return { created, dropped, linked: ours.size }
+  return { created, dropped, linked: ours.size, linkedKeys: ours }
 }
 
 function key(db: string, rp: string): string {

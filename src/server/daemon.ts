@@ -151,6 +151,22 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const subs = startSubscriptions({
       clusters, influxdb, logger: rootLogger.child({ service: 'subscriptions' }),
       clusterId: store.clusterId, hostname: config.hostname, httpPort: httpAddress.port,
+      // subscription-protocol = "udp": a listener per subscribed db/rp, like a [[udp]] section of its own
+      openUdp: async (c, db, rp, bind) => {
+        const counters = stats.addUdpListener(bind, db, rp)
+        try {
+          const l = await startUdpListener({
+            config: { enabled: true, bindAddress: bind, database: db, retentionPolicy: rp, precision: 'ns', buffer: c.udpBuffer, readBuffer: c.udpReadBuffer },
+            defaultRetentionPolicy: config.defaultRetentionPolicy,
+            sink, counters, clock,
+            logger: rootLogger.child({ service: 'udp', subscription: `${db}.${rp}`, cluster: c.name }),
+          })
+          return { port: l.address.port, stop: async () => { await l.stop(); stats.removeUdpListener(counters) } }
+        } catch (err) {
+          stats.removeUdpListener(counters)
+          throw err
+        }
+      },
     })
     subscriptions = subs
     logger.info({

@@ -45,8 +45,9 @@ t.test('the sample kapacitor.conf section with every key', async (t) => {
   kapacitor-hostname = "kapa.example"
   http-port = 9999
   startup-timeout = "5m"
-  udp-bind = ""
-  udp-buffer = 1000
+  udp-bind = "10.0.0.5"
+  udp-buffer = 2000
+  udp-read-buffer = 65536
   [influxdb.subscriptions]
     telegraf = ["autogen", "weekly"]
   [influxdb.excluded-subscriptions]
@@ -57,6 +58,7 @@ t.test('the sample kapacitor.conf section with every key', async (t) => {
     name: 'localhost', enabled: true, default: true, urls: ['http://a:8086', 'https://b:8086/'],
     username: 'u', password: 'p', timeoutMs: 90_000, disableSubscriptions: true, subscriptionProtocol: 'https',
     subscriptionsSyncIntervalMs: 10_000, kapacitorHostname: 'kapa.example', httpPort: 9999,
+    udpBind: '10.0.0.5', udpBuffer: 2000, udpReadBuffer: 65536,
     subscriptions: { telegraf: ['autogen', 'weekly'] },
     excludedSubscriptions: { _kapacitor: ['autogen'], internal: ['monitor'] },
   }])

@@ -2,7 +2,8 @@
  * Subscriptions against a real influxd: a daemon configured with `[[influxdb]]` links
  * itself, points written to influxd reach a stream task, syncs are idempotent, influxd
  * restarted on the same data dir and port plus a new database → points flow again after
- * one `POST /kapacitor/v1/subscriptions`; `disable-subscriptions` creates nothing.
+ * one `POST /kapacitor/v1/subscriptions`; `disable-subscriptions` creates nothing;
+ * `subscription-protocol = "udp"` (a UDP listener per db/rp, its port kept over a restart).
  *
  * influxd is started by RestartableInfluxd (same recipe as test/fixtures/influxd.ts)
  * because the fixture removes its data dir on stop and cannot restart on the same port.
@@ -30,8 +31,10 @@ interface Kapacitor {
   waitFor(task: string, endpoint: string, ok: (body: any) => boolean): Promise<any> // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-async function kapacitor(t: Test, influxdb: Record<string, unknown>): Promise<Kapacitor> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kapacitord-subs-'))
+/** A daemon linked to `influxdb`; with `dataDir` (a restart), the caller removes the directory. */
+async function kapacitor(t: Test, influxdb: Record<string, unknown>, dataDir?: string): Promise<Kapacitor> {
+  const own = dataDir === undefined
+  dataDir ??= mkdtempSync(join(tmpdir(), 'kapacitord-subs-'))
   const base = defaultConfig()
   const config: Config = {
     ...base, dataDir, hostname: '127.0.0.1',
@@ -39,7 +42,7 @@ async function kapacitor(t: Test, influxdb: Record<string, unknown>): Promise<Ka
     sections: { influxdb: [influxdb] },
   }
   const daemon = await startDaemon({ config, logger })
-  t.teardown(async () => { await daemon.stop(); rmSync(dataDir, { recursive: true, force: true }) })
+  t.teardown(async () => { await daemon.stop(); if (own) rmSync(dataDir, { recursive: true, force: true }) })
   const url = `http://127.0.0.1:${daemon.httpAddress.port}`
   const call: Kapacitor['call'] = async (method, path, body) => {
     const res = await fetch(url + path, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) })
@@ -111,6 +114,57 @@ t.test('a daemon links itself: points written to influxd reach a stream task; id
   await k.waitFor('newcpu', 'out', hasValue(7))
   await influx.write('cpu,host=a value=43i', 'telegraf')
   await k.waitFor('cpu', 'out', hasValue(43))
+})
+
+t.test('subscription-protocol "udp": a listener per db/rp, points flow, the port is kept over a restart, a dropped database closes its listener', async (t) => {
+  const influx = await RestartableInfluxd.create(t)
+  await influx.client.query('CREATE DATABASE telegraf')
+  await influx.client.query('CREATE DATABASE other')
+  const dataDir = mkdtempSync(join(tmpdir(), 'kapacitord-subs-udp-'))
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+  const cluster = { name: 'local', urls: [influx.url], 'subscription-protocol': 'udp', 'udp-bind': '127.0.0.1', 'subscriptions-sync-interval': '1h' }
+  let k = await kapacitor(t, cluster, dataDir)
+  const subName = `kapacitor-${k.daemon.store.clusterId}`
+  t.equal((await k.call('POST', '/kapacitor/v1/subscriptions')).status, 204)
+  const subs = await influx.subscriptions()
+  t.equal(subs.length, 2, subs.join('\n'))
+  const port = (db: string): number => {
+    const line = subs.find((l) => l.startsWith(`${db}.autogen ${subName} `))
+    const m = line === undefined ? null : /\["udp:\/\/127\.0\.0\.1:(\d+)"\]$/.exec(line)
+    if (m === null) throw new Error(`no udp subscription on ${db}: ${subs.join('; ')}`)
+    return Number(m[1])
+  }
+  const telegrafPort = port('telegraf')
+  t.not(telegrafPort, port('other'), 'one listener per db/rp')
+  const udpVars = async (): Promise<Array<{ database: string; retention_policy: string; points_received: number }>> =>
+    (await k.call('GET', '/kapacitor/v1/debug/vars')).body.ingest.udp
+  t.same((await udpVars()).map((u) => u.database).sort(), ['other', 'telegraf'], 'each listener has its counters')
+
+  const define = async (): Promise<void> => {
+    const r = await k.call('POST', '/kapacitor/v1/tasks', {
+      id: 'cpu', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], status: 'enabled',
+      script: "stream\n  |from().measurement('cpu')\n  |httpOut('out')\n",
+    })
+    t.equal(r.status, 200, JSON.stringify(r.body))
+  }
+  await define()
+  await influx.write('cpu,host=a value=42i', 'telegraf')
+  await k.waitFor('cpu', 'out', hasValue(42))
+  t.ok((await udpVars()).find((u) => u.database === 'telegraf')!.points_received >= 1, 'the point came over UDP')
+
+  // restart on the same data dir: the subscription of ours is kept, its port listened on again
+  await k.daemon.stop()
+  k = await kapacitor(t, cluster, dataDir)
+  t.equal((await k.call('POST', '/kapacitor/v1/subscriptions')).status, 204)
+  t.same(await influx.subscriptions(), subs, 'nothing re-created: same destinations')
+  await influx.write('cpu,host=a value=43i', 'telegraf')
+  await k.waitFor('cpu', 'out', hasValue(43))
+
+  // a dropped database: its listener is closed at the next sync
+  await influx.client.query('DROP DATABASE other')
+  t.equal((await k.call('POST', '/kapacitor/v1/subscriptions')).status, 204)
+  t.same((await udpVars()).map((u) => u.database), ['telegraf'])
+  t.equal((await k.call('GET', '/kapacitor/v1/debug/vars')).body.num_subscriptions, 1)
 })
 
 t.test('disable-subscriptions = true creates none', async (t) => {
