@@ -18,6 +18,7 @@
  * `{{index .Tags "key"}}` are supported (anything else fails the task start).
  */
 import { performance } from 'node:perf_hooks'
+import { httpPost } from '../net/http-post.js'
 import type { PipelineNode } from '../interp/eval/pipeline-def.js'
 import type { Tags } from '../model/point.js'
 import { BoundedQueue } from '../pipeline/bounded-queue.js'
@@ -170,11 +171,7 @@ export class HttpPostRuntime extends BaseRuntime {
 
   private async send(post: Post, signal: AbortSignal): Promise<Answer> {
     const s = this.timeoutMs > 0 ? AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) : signal
-    const res = await fetch(post.url, { method: 'POST', headers: this.headers, body: post.body, signal: s })
-    if (Math.trunc(res.status / 100) !== 2 && this.capture) return { status: res.status, body: await res.text() }
-    // the body is not needed: release the connection (a failure to cancel is not a failed post)
-    await res.body?.cancel().catch(() => {})
-    return { status: res.status, body: undefined }
+    return httpPost({ url: post.url, headers: this.headers, body: post.body, signal: s, captureErrorBody: this.capture, egress: this.ctx.services.egress })
   }
 
   private answered(post: Post, a: Answer): void {

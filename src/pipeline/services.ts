@@ -7,6 +7,7 @@ import type { Point } from '../model/point.js'
 import { HttpOutRegistry } from './http-out-registry.js'
 import { MemoryAlertPublisher, type AlertPublisher, type HandlerFactory } from '../alert/types.js'
 import { NO_INFLUXDB, type InfluxDBService } from '../query/influxdb.js'
+import { OPEN_EGRESS, type EgressPolicy } from '../net/egress.js'
 
 export interface HttpPostEndpoint {
   readonly url: string
@@ -42,6 +43,8 @@ export interface TaskServices {
   readonly serverInfo: { readonly hostname: string; readonly clusterId: string; readonly serverId: string }
   /** the `[[influxdb]]` clusters: batch queries, influxDBOut */
   readonly influxdb: InfluxDBService
+  /** `-blacklist-cidrs`: where the httpPost node may not connect */
+  readonly egress: EgressPolicy
 }
 
 export function newTaskServices(over: Partial<TaskServices> = {}): TaskServices {
@@ -55,5 +58,6 @@ export function newTaskServices(over: Partial<TaskServices> = {}): TaskServices 
     globalHandlers: over.globalHandlers ?? [],
     serverInfo: over.serverInfo ?? { hostname: 'localhost', clusterId: '', serverId: '' },
     influxdb: over.influxdb ?? NO_INFLUXDB,
+    egress: over.egress ?? OPEN_EGRESS,
   }
 }

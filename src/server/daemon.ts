@@ -29,6 +29,7 @@ import type { InfluxDBService } from '../query/influxdb.js'
 import { startSubscriptions, type Subscriptions } from '../query/subscriptions.js'
 import { RecordingService } from '../record/recording-service.js'
 import { ReplayService } from '../record/replay-service.js'
+import { egressPolicy } from '../net/egress.js'
 
 export interface DaemonOptions {
   config: Config
@@ -39,6 +40,10 @@ export interface DaemonOptions {
   clock?: Clock
   /** How `/write` is routed (see http.ts); default `'raw'`. */
   writeRouting?: WriteRouting
+  /** `-blacklist-cidrs`: the post handler and httpPost node may not connect there */
+  blacklistCidrs?: readonly string[]
+  /** `-disable-handlers`: alert handler kinds refused wherever they are used */
+  disabledHandlers?: readonly string[]
 }
 
 export interface Address { host: string; port: number }
@@ -96,7 +101,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const httpOut = new HttpOutRegistry()
   // loopback points are routed after the current write finishes, never re-entrantly
   const loopback = (points: readonly Point[]): void => { queueMicrotask(() => matcher.write(points)) }
-  const createHandler = createHandlerFactory({ sections: config.sections, logger: rootLogger.child({ service: 'alert' }) })
+  const egress = egressPolicy(opts.blacklistCidrs ?? [])
+  const createHandler = createHandlerFactory({
+    sections: config.sections, logger: rootLogger.child({ service: 'alert' }), egress,
+    disabledHandlers: new Set(opts.disabledHandlers ?? []),
+  })
   let topics: TopicService
   try {
     topics = await TopicService.open({ store: new TopicStore(store.db), createHandler, logger: rootLogger.child({ service: 'alert' }) })
@@ -111,7 +120,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       httpOut, loopback, defaultRetentionPolicy: config.defaultRetentionPolicy, alerts: topics, createHandler,
       globalHandlers: globalHandlersFromSections(config.sections),
       serverInfo: { hostname: config.hostname, clusterId: store.clusterId, serverId: store.serverId },
-      influxdb,
+      influxdb, egress,
     }),
   })
   const services = tasks.services

@@ -18,6 +18,7 @@ import { writeFileSync, rmSync } from 'node:fs'
 import yargs from 'yargs'
 import { ConfigError, configToToml, loadConfig, type Config, type ConfigOverrides } from './config.js'
 import { startDaemon, type Daemon } from './daemon.js'
+import { parseCidrList } from '../net/egress.js'
 import { influxdbClustersFromSections, influxdbClustersToToml } from '../query/influxdb-config.js'
 import { createLogger, type Logger } from './logger.js'
 import { DataDirInUseError } from './store.js'
@@ -30,6 +31,8 @@ interface Flags {
   'log-level'?: string
   'log-file'?: string
   pidfile?: string
+  'blacklist-cidrs'?: string
+  'disable-handlers'?: string
 }
 
 function fail(message: string): number {
@@ -55,11 +58,18 @@ async function run(flags: Flags, env: NodeJS.ProcessEnv): Promise<number> {
     if (err instanceof ConfigError) return fail(err.message)
     throw err
   }
+  let blacklistCidrs: string[]
+  try {
+    blacklistCidrs = parseCidrList(flags['blacklist-cidrs'] ?? '')
+  } catch (err) {
+    return fail(`-blacklist-cidrs: ${(err as Error).message}`)
+  }
+  const disabledHandlers = (flags['disable-handlers'] ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '')
   const rootLogger = createLogger(config.logging)
   const logger = rootLogger.child({ service: 'kapacitord' })
   let daemon: Daemon
   try {
-    daemon = await startDaemon({ config, logger: rootLogger })
+    daemon = await startDaemon({ config, logger: rootLogger, blacklistCidrs, disabledHandlers })
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     logger.error({ err }, err instanceof DataDirInUseError ? message : `cannot start: ${message}`)
@@ -119,6 +129,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
       'log-level': { type: 'string', describe: 'DEBUG, INFO, WARN, ERROR or OFF (config [logging] level)' },
       'log-file': { type: 'string', describe: 'Log destination: STDOUT, STDERR or a file (config [logging] file)' },
       pidfile: { type: 'string', describe: 'Write the process id to this file' },
+      'blacklist-cidrs': { type: 'string', describe: 'Comma-separated CIDRs the post alert handler and the httpPost node may not connect to' },
+      'disable-handlers': { type: 'string', describe: 'Comma-separated alert handlers to refuse (e.g. exec,log)' },
     }), async (args) => {
       if (failed) return
       code = await run(args as Flags, env)

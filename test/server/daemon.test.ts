@@ -217,6 +217,17 @@ t.test('`kapacitord config -config f` prints the [[influxdb]] clusters, environm
   t.same(back, influxdbClustersFromSections(loadConfig({ path: conf, env }).sections, env), 'loads back to the same clusters')
 })
 
+t.test('Kapacitor\'s -blacklist-cidrs and -disable-handlers flags are accepted; a bad CIDR is a clear error', async (t) => {
+  const cwd = tempDir(t)
+  const p = run(t, ['-blacklist-cidrs', '10.0.0.0/8,fd00::/8', '-disable-handlers', 'exec,log'], { cwd })
+  await started(p)
+  p.child.kill('SIGTERM')
+  t.equal(await p.exited, 0)
+  const bad = run(t, ['-blacklist-cidrs', '10.0.0.0/8,nope'], { cwd: tempDir(t) })
+  t.equal(await bad.exited, 1)
+  t.match(bad.stderr(), /kapacitord: -blacklist-cidrs: invalid CIDR "nope"/)
+})
+
 t.test('unknown flags are refused', async (t) => {
   const cwd = tempDir(t)
   const p = run(t, ['-bogus', 'x'], { cwd })

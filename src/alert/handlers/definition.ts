@@ -7,11 +7,16 @@
 import type { HandlerInstance } from '../../nodes/define-node.js'
 import type { Logger } from '../../server/logger.js'
 import type { AlertHandler, HandlerOptions } from '../types.js'
+import type { EgressPolicy } from '../../net/egress.js'
 
 export interface HandlerContext {
   /** the config file's untyped sections (`[smtp]`, `[[slack]]`, `[[httppost]]`, `[alert]`…) as parsed TOML */
   readonly sections: Readonly<Record<string, unknown>>
   readonly logger: Logger
+  /** `-blacklist-cidrs`: where the `post` handler may not connect (default: anywhere) */
+  readonly egress?: EgressPolicy
+  /** `-disable-handlers`: kinds (or TICKscript names) refused wherever they are used */
+  readonly disabledHandlers?: ReadonlySet<string>
 }
 
 export interface HandlerDefinition {

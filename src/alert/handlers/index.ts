@@ -27,6 +27,9 @@ export function createHandlerFactory(ctx: HandlerContext): HandlerFactory {
   return (kind: string, options: HandlerOptions): AlertHandler => {
     const def = handlerByKind(kind)
     if (!def) throw new Error(`unknown alert handler kind ${JSON.stringify(kind)}`)
+    if (ctx.disabledHandlers?.has(def.kind) || ctx.disabledHandlers?.has(def.tickName)) {
+      throw new Error(`alert handler ${def.tickName} is disabled (kapacitord -disable-handlers)`)
+    }
     return def.create(options, ctx)
   }
 }

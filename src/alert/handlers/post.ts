@@ -25,6 +25,7 @@ import { compileGoTemplate, GoDuration, GoTime, goStringMap, goStruct, type GoTe
 import { eventJSON, type AlertEvent, type AlertHandler, type HandlerOptions } from '../types.js'
 import type { HandlerContext, HandlerDefinition } from './definition.js'
 import { compact, tickStr, type Section } from './service-common.js'
+import { EgressRefusedError, OPEN_EGRESS, type EgressPolicy } from '../../net/egress.js'
 
 export interface PostConfig {
   readonly url: string
@@ -38,6 +39,8 @@ export interface PostConfig {
   /** ms, 0 = none besides delivery's own timeout */
   readonly timeoutMs: number
   readonly skipSSLVerification: boolean
+  /** `-blacklist-cidrs` (default: anywhere) */
+  readonly egress?: EgressPolicy
 }
 
 function stringMap(v: unknown, what: string): Record<string, string> {
@@ -153,6 +156,7 @@ export function postConfig(options: HandlerOptions, ctx: HandlerContext): PostCo
     captureResponse: optBool(options, 'capture-response'),
     timeoutMs: optDurationMs(options, 'timeout'),
     skipSSLVerification: optBool(options, 'skip-ssl-verification'),
+    ...(ctx.egress ? { egress: ctx.egress } : {}),
   }
   // Kapacitor: a known endpoint wins; otherwise the url (an unknown endpoint with a url falls back to the url)
   const ep = endpointName === '' ? undefined : httppostEndpoints(ctx).find((s) => s['endpoint'] === endpointName)
@@ -225,9 +229,17 @@ export function postOnce(c: PostConfig, body: string, outer: AbortSignal, conten
   if (contentType) set('Content-Type', contentType)
   set('Content-Length', String(Buffer.byteLength(body)))
   const mod = url.protocol === 'https:' ? https : http
+  const egress = c.egress ?? OPEN_EGRESS
+  // a refused address never becomes reachable: the event is dropped (and logged), not retried
+  try {
+    egress.checkHost(url.hostname)
+  } catch (err) {
+    return Promise.reject(new UndeliverableError(`post: ${(err as Error).message}`))
+  }
   return new Promise<void>((resolve, reject) => {
     const req = mod.request(url, {
       method: 'POST', headers: Object.fromEntries(headers.values()), signal, agent: false,
+      ...(egress.restricted ? { lookup: egress.lookup } : {}),
       ...(url.protocol === 'https:' && c.skipSSLVerification ? { rejectUnauthorized: false } : {}),
     }, (res) => {
       const status = res.statusCode ?? 0
@@ -246,7 +258,10 @@ export function postOnce(c: PostConfig, body: string, outer: AbortSignal, conten
       res.on('error', reject)
       res.on('end', () => fail(text))
     })
-    req.on('error', (err) => reject(signal.aborted && signal.reason instanceof Error ? signal.reason : err))
+    req.on('error', (err) => {
+      if (err instanceof EgressRefusedError) reject(new UndeliverableError(`post: ${err.message}`))
+      else reject(signal.aborted && signal.reason instanceof Error ? signal.reason : err)
+    })
     req.end(body)
   })
 }
