@@ -57,7 +57,7 @@ export function pagerDuty2Body(e: AlertEvent, s: PagerDuty2Settings, links: Read
 }
 
 /** Kapacitor's HTTPD URL(): `http://<hostname>:<port of [http] bind-address>`. */
-function httpdURL(sections: Readonly<Record<string, unknown>>): string {
+export function httpdURL(sections: Readonly<Record<string, unknown>>): string {
   const host = typeof sections['hostname'] === 'string' ? sections['hostname'] : 'localhost'
   const http = sections['http']
   const bind = http && typeof http === 'object' ? (http as Section)['bind-address'] : undefined

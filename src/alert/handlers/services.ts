@@ -1,9 +1,10 @@
-/** The service handlers: email (smtp), slack, teams, discord, telegram, pagerDuty2, opsGenie2, victorOps, alerta, sensu, pushover, mqtt. */
+/** The service handlers: email (smtp), slack, teams, discord, telegram, pagerDuty (v1), pagerDuty2, opsGenie2, victorOps, alerta, sensu, pushover, mqtt. */
 import type { HandlerDefinition } from './definition.js'
 import { alertaDefinition } from './alerta.js'
 import { discordDefinition } from './discord.js'
 import { mqttDefinition } from './mqtt.js'
 import { opsGenie2Definition } from './opsgenie2.js'
+import { pagerDutyDefinition } from './pagerduty.js'
 import { pagerDuty2Definition } from './pagerduty2.js'
 import { pushoverDefinition } from './pushover.js'
 import { sensuDefinition } from './sensu.js'
@@ -14,7 +15,7 @@ import { telegramDefinition } from './telegram.js'
 import { victorOpsDefinition } from './victorops.js'
 
 export const SERVICE_HANDLERS: readonly HandlerDefinition[] = [
-  smtpDefinition, slackDefinition, mqttDefinition, pagerDuty2Definition, opsGenie2Definition,
+  smtpDefinition, slackDefinition, mqttDefinition, pagerDutyDefinition, pagerDuty2Definition, opsGenie2Definition,
   teamsDefinition, discordDefinition, telegramDefinition, victorOpsDefinition,
   alertaDefinition, sensuDefinition, pushoverDefinition,
 ]
