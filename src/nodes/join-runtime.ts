@@ -138,11 +138,15 @@ export class JoinRuntime extends BaseRuntime {
     this.ctx.emit(d)
   }
 
-  /** Task stop: every set left is emitted (filled) or dropped. */
-  stop(): void {
+  /** Task end: every set left is emitted (filled) or dropped. */
+  flush(): void {
     for (const g of this.groups.values()) {
       while (g.sets.size > 0) this.emitSets(g, false)
     }
+  }
+
+  stop(): void {
+    this.flush()
   }
 
   private collect(g: JoinGroup, src: number, m: Joinable): void {

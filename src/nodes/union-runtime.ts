@@ -71,8 +71,13 @@ export class UnionRuntime extends BaseRuntime {
     this.emitReady(false)
   }
 
-  stop(): void {
+  /** Task end: everything held is emitted in time order. */
+  flush(): void {
     this.emitReady(true)
+  }
+
+  stop(): void {
+    this.flush()
   }
 
   private emitReady(drain: boolean): void {

@@ -19,6 +19,8 @@ export interface NodeRuntime {
   receive(msg: Message, parent: number): void
   /** The task is stopping: flush what Kapacitor flushes at stop (join, union), stop timers. */
   stop?(): void
+  /** Emits what is held for later (join, union) as at the end of the task; stop() does it too. Idempotent. */
+  flush?(): void
 }
 
 /** A node fed by the matcher (`from`): takes the written points themselves. */

@@ -239,6 +239,20 @@ export class TaskExecution {
    * close, not windows), every timer stops; the httpOut endpoints stay readable (a replay
    * or a test reads them after the end). Idempotent.
    */
+  /**
+   * Emits what joins and unions hold (as finish() would) while every node still runs, so
+   * that what it fires downstream (alerts) can be handed on before the nodes stop. A replay
+   * calls it at the end of its data, waits a turn of the event loop, then finish().
+   */
+  flush(): void {
+    if (this.stopped) return
+    for (const n of this.pipeline.nodes) {
+      const cell = this.cells.get(n.name)
+      if (!cell?.runtime?.flush) continue
+      try { cell.runtime.flush() } catch (err) { cell.error(err) }
+    }
+  }
+
   finish(): void {
     if (this.stopped) return
     this.stopped = true

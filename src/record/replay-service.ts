@@ -290,7 +290,9 @@ export class ReplayService {
     let stats: ReplayStats = NO_STATS
     try {
       const fed = await feed(pacing, (fraction) => { r.record = { ...r.record, progress: fraction } })
-      // the alert nodes hand what they fired to the replay's handlers, then the task ends
+      // joins and unions emit what they hold while every node still runs; the alert nodes
+      // hand what they fired to the replay's handlers; then the task ends
+      iso.execution.flush()
       await yieldToLoop()
       iso.execution.finish()
       stats = statsOf(iso.execution)

@@ -190,3 +190,27 @@ t.test('bad requests get the server\'s message', async (t) => {
     t.ok(String(r.body?.error).startsWith(message), `${r.body?.error} starts with ${message}`)
   }
 })
+
+t.test('what a union holds at the end of the replay is emitted, and the alert it fires is delivered', async (t) => {
+  const api = await start(t)
+  const sink = await listener(t)
+  // the union waits for both streams before emitting; `hot` ends after `cold`, so its last
+  // (alerting) point is only emitted when the replay's data ends
+  const script = `var cold = stream|from().measurement('cold')
+var hot = stream|from().measurement('hot')
+cold
+  |union(hot)
+  |alert()
+    .id('{{ .Name }}')
+    .crit(lambda: "v" > 90)
+    .post('${sink.url}')
+`
+  t.equal((await api.call('POST', '/kapacitor/v1/tasks', { id: 'u', type: 'stream', dbrps: [{ db: 'telegraf', rp: 'autogen' }], script })).status, 200)
+  await record(api, 'union_rec', 'cold v=1 1600000000\nhot v=2 1600000000\ncold v=3 1600000001\nhot v=99 1600000005\n')
+  t.equal((await api.call('POST', '/kapacitor/v1/replays', { id: 'ur', task: 'u', recording: 'union_rec', 'recording-time': true })).status, 201)
+  const done = await api.waitReplay('ur')
+  t.equal(done.body.status, 'finished', done.text)
+  t.equal(done.body.error, '')
+  t.equal(sink.bodies.length, 1, 'the CRITICAL fired at the end was delivered')
+  t.match(JSON.parse(sink.bodies[0]!), { id: 'hot', level: 'CRITICAL' })
+})
