@@ -91,6 +91,47 @@ export interface ApiReplay {
   stats?: unknown
 }
 
+/** An alert topic (`level`: the highest level of its events; `collected`: events published to it). */
+export interface ApiTopic {
+  link?: Link
+  id: string
+  level?: string
+  collected?: number
+  'events-link'?: Link
+  'handlers-link'?: Link
+}
+
+/** The last state of one event of a topic. */
+export interface ApiTopicEvent {
+  link?: Link
+  id: string
+  state?: {
+    message?: string
+    details?: string
+    time?: string
+    duration?: string
+    level?: string
+  }
+}
+
+/** A handler defined on a topic through the API. */
+export interface ApiTopicHandler {
+  link?: Link
+  id: string
+  kind?: string
+  options?: Record<string, unknown> | null
+  match?: string
+}
+
+/** What POST .../handlers and PUT .../handlers/<id> accept (Kapacitor's TopicHandlerOptions). */
+export interface TopicHandlerOptions {
+  topic: string
+  id: string
+  kind: string
+  match: string
+  options: Record<string, unknown> | null
+}
+
 /** What POST /tasks and PATCH /tasks/<id> accept; absent fields are left unchanged by PATCH. */
 export interface TaskOptions extends DesignDefinitionFields {
   id?: string
@@ -276,6 +317,52 @@ export class KapacitorClient {
   async listReplays(opts: ListOptions = {}): Promise<ApiReplay[]> {
     const r = await this.json<{ replays?: ApiReplay[] }>('GET', `${BASE}/replays${listQuery(opts)}`)
     return r.replays ?? []
+  }
+
+  topicPath(topic: string): string {
+    return `${BASE}/alerts/topics/${encodeURIComponent(topic)}`
+  }
+
+  topicHandlerPath(topic: string, id: string): string {
+    return `${this.topicPath(topic)}/handlers/${encodeURIComponent(id)}`
+  }
+
+  /** Topics whose id matches the glob `pattern` ('' = all), in id order. */
+  async listTopics(pattern = ''): Promise<ApiTopic[]> {
+    const r = await this.json<{ topics?: ApiTopic[] }>('GET', `${BASE}/alerts/topics${queryString(pattern === '' ? {} : { pattern })}`)
+    return r.topics ?? []
+  }
+
+  topic(id: string): Promise<ApiTopic> {
+    return this.json<ApiTopic>('GET', this.topicPath(id))
+  }
+
+  async topicEvents(topic: string): Promise<ApiTopicEvent[]> {
+    const r = await this.json<{ events?: ApiTopicEvent[] }>('GET', `${this.topicPath(topic)}/events`)
+    return r.events ?? []
+  }
+
+  /** The handlers of `topic` whose id matches the glob `pattern` ('' = all). */
+  async listTopicHandlers(topic: string, pattern = ''): Promise<ApiTopicHandler[]> {
+    const r = await this.json<{ handlers?: ApiTopicHandler[] }>('GET', `${this.topicPath(topic)}/handlers${queryString(pattern === '' ? {} : { pattern })}`)
+    return r.handlers ?? []
+  }
+
+  topicHandler(topic: string, id: string): Promise<ApiTopicHandler> {
+    return this.json<ApiTopicHandler>('GET', this.topicHandlerPath(topic, id))
+  }
+
+  /** null when the handler does not exist (404). */
+  findTopicHandler(topic: string, id: string): Promise<ApiTopicHandler | null> {
+    return this.orNull(this.topicHandler(topic, id))
+  }
+
+  createTopicHandler(o: TopicHandlerOptions): Promise<ApiTopicHandler> {
+    return this.json<ApiTopicHandler>('POST', `${this.topicPath(o.topic)}/handlers`, o)
+  }
+
+  replaceTopicHandler(o: TopicHandlerOptions): Promise<ApiTopicHandler> {
+    return this.json<ApiTopicHandler>('PUT', this.topicHandlerPath(o.topic, o.id), o)
   }
 
   /** DELETE of any object by its path (204; what does not exist is the caller's call). */

@@ -135,3 +135,23 @@ export function humanBytes(n: number): string {
   const val = Math.floor((n / 1000 ** e) * 10 + 0.5) / 10
   return `${val < 10 ? val.toFixed(1) : val.toFixed(0)} ${sizes[e]}`
 }
+
+/**
+ * Go's `json.Marshal` of a value the Go client decoded from JSON (maps, slices, float64,
+ * strings): object keys sorted (as strings, so `"10"` before `"9"`), `<`, `>`, `&`,
+ * U+2028 and U+2029 escaped as `\uXXXX`. Numbers print as JavaScript prints them, which
+ * for a float64 is what Go prints.
+ */
+export function goJson(value: unknown): string {
+  return marshal(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+function marshal(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(marshal).join(',')}]`
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>
+    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort()
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${marshal(o[k])}`).join(',')}}`
+  }
+  return JSON.stringify(v) ?? 'null'
+}

@@ -1,5 +1,6 @@
 /** `kapacitor help [command]`: the command list, or one command's usage. */
 import { DEFINE_TEMPLATE_USAGE } from './define-template.js'
+import { DEFINE_TOPIC_HANDLER_USAGE } from './define-topic-handler.js'
 import { DEFINE_USAGE } from './define.js'
 import { DELETE_USAGE } from './delete.js'
 import { DISABLE_USAGE } from './disable.js'
@@ -12,6 +13,8 @@ import { EXPORT_RECORDING_USAGE, IMPORT_RECORDING_USAGE } from './recording-file
 import { RELOAD_USAGE } from './reload.js'
 import { REPLAY_LIVE_USAGE, REPLAY_USAGE } from './replay.js'
 import { SHOW_TEMPLATE_USAGE } from './show-template.js'
+import { SHOW_TOPIC_HANDLER_USAGE } from './show-topic-handler.js'
+import { SHOW_TOPIC_USAGE } from './show-topic.js'
 import { SHOW_USAGE } from './show.js'
 import { STATS_USAGE } from './stats.js'
 import { VARS_USAGE } from './vars.js'
@@ -32,16 +35,19 @@ Commands:
 	import-recording      Store a Kapacitor .srpl/.brpl recording file.
 	define                Create/update a task (or define streamer|batcher --name ...).
 	define-template       Create/update a template.
+	define-topic-handler  Create/update an alert handler for a topic.
 	replay                Replay a recording to a task.
 	replay-live           Replay data against a task without recording it.
 	enable                Enable and start running a task with live data.
 	disable               Stop running a task.
 	reload                Reload a running task with an updated task definition.
 	push                  Publish a task definition to another Kapacitor instance and enable it there.
-	delete                Delete tasks, templates, recordings or replays.
-	list                  List information about tasks, templates, recordings or replays.
+	delete                Delete tasks, templates, recordings, replays, topics or topic-handlers.
+	list                  List information about tasks, templates, recordings, replays, topics or topic-handlers.
 	show                  Display detailed information about a task.
 	show-template         Display detailed information about a template.
+	show-topic-handler    Display detailed information about an alert handler for a topic.
+	show-topic            Display detailed information about an alert topic.
 	stats                 Display various stats about Kapacitor.
 	version               Displays the Kapacitor version info.
 	vars                  Print debug vars in JSON format.
@@ -63,6 +69,7 @@ export const USAGES: Readonly<Record<string, string>> = {
   'import-recording': IMPORT_RECORDING_USAGE,
   define: DEFINE_USAGE,
   'define-template': DEFINE_TEMPLATE_USAGE,
+  'define-topic-handler': DEFINE_TOPIC_HANDLER_USAGE,
   replay: REPLAY_USAGE,
   'replay-live': REPLAY_LIVE_USAGE,
   enable: ENABLE_USAGE,
@@ -73,6 +80,8 @@ export const USAGES: Readonly<Record<string, string>> = {
   list: LIST_USAGE,
   show: SHOW_USAGE,
   'show-template': SHOW_TEMPLATE_USAGE,
+  'show-topic-handler': SHOW_TOPIC_HANDLER_USAGE,
+  'show-topic': SHOW_TOPIC_USAGE,
   stats: STATS_USAGE,
   version: VERSION_USAGE,
   vars: VARS_USAGE,

@@ -1,17 +1,30 @@
 /**
- * `kapacitor list tasks|templates [ID or pattern]...`: Kapacitor's tables, sorted by ID,
- * the ID column as wide as the longest ID plus one.
+ * `kapacitor list tasks|templates|recordings|replays|topics [ID or pattern]...` and
+ * `kapacitor list topic-handlers [topic pattern] [handler pattern]...`: Kapacitor's
+ * tables, the ID column as wide as the longest ID plus one.
  */
-import type { ApiRecording, ApiReplay, ApiTask, ApiTemplate, ListOptions } from './client.js'
+import type { ApiRecording, ApiReplay, ApiTask, ApiTemplate, ApiTopic, KapacitorClient, ListOptions } from './client.js'
 import { UsageError, type CliContext } from './context.js'
-import { dbrpList, humanBytes, padRight, rfc822Local } from './format.js'
+import { dbrpList, humanBytes, padLeft, padRight, rfc822Local } from './format.js'
 import { listAll } from './select.js'
 
-export const LIST_USAGE = `Usage: kapacitor list (tasks|templates|recordings|replays) [ID or pattern]...
+export const LIST_USAGE = `Usage: kapacitor list (tasks|templates|recordings|replays|topics|topic-handlers) [ID or pattern]...
 
-	List tasks, templates, recordings or replays and their current state.
+	List tasks, templates, recordings, replays, topics or handlers and their current state.
 
 	If no ID or pattern is given then all items will be listed.
+
+	Listing handlers requires that the topic ID or pattern be specified before the handler patterns.
+
+		$ kapacitor list topic-handlers [topicID or pattern] [ID or pattern]
+
+	For example list all handlers in the system topic
+
+		$ kapacitor list topic-handlers system
+
+	For example list all email* handlers in the system topic
+
+		$ kapacitor list topic-handlers system email*
 `
 
 function byId(a: { id: string }, b: { id: string }): number {
@@ -67,6 +80,46 @@ export function formatReplayList(replays: readonly ApiReplay[]): string {
   return out
 }
 
+/** Topics in the server's order (by id); the Level column at least 9 wide and Collected right-aligned in 10, as Kapacitor's. */
+export function formatTopicList(topics: readonly ApiTopic[]): string {
+  const wid = idWidth(topics)
+  const wlevel = Math.max(8, ...topics.map((t) => (t.level ?? '').length)) + 1
+  const row = (id: string, level: string, collected: string): string => `${padRight(id, wid)}${padRight(level, wlevel)}${padLeft(collected, 10)}\n`
+  let out = row('ID', 'Level', 'Collected')
+  for (const t of topics) out += row(t.id, t.level ?? '', String(t.collected ?? 0))
+  return out
+}
+
+export interface TopicHandlerRow {
+  topic: string
+  id: string
+  kind: string
+}
+
+/** Every column at least 11 wide, as Kapacitor's. */
+export function formatTopicHandlerList(rows: readonly TopicHandlerRow[]): string {
+  const w = (values: readonly string[]): number => Math.max(10, ...values.map((v) => v.length)) + 1
+  const wtopic = w(rows.map((r) => r.topic))
+  const wid = w(rows.map((r) => r.id))
+  const wkind = w(rows.map((r) => r.kind))
+  const row = (topic: string, id: string, kind: string): string => `${padRight(topic, wtopic)}${padRight(id, wid)}${padRight(kind, wkind)}\n`
+  let out = row('Topic', 'ID', 'Kind')
+  for (const r of rows) out += row(r.topic, r.id, r.kind)
+  return out
+}
+
+/** The handlers of the topics matching `patterns[0]` whose ids match any of the other patterns (all when none). */
+async function topicHandlerRows(client: KapacitorClient, patterns: readonly string[]): Promise<TopicHandlerRow[]> {
+  const [topicPattern = '', ...handlerPatterns] = patterns
+  const rows: TopicHandlerRow[] = []
+  for (const topic of await client.listTopics(topicPattern)) {
+    for (const p of handlerPatterns.length > 0 ? handlerPatterns : ['']) {
+      for (const h of await client.listTopicHandlers(topic.id, p)) rows.push({ topic: topic.id, id: h.id, kind: h.kind ?? '' })
+    }
+  }
+  return rows
+}
+
 async function collect<T>(patterns: readonly string[], fetchPage: (o: ListOptions) => Promise<T[]>, fields: readonly string[]): Promise<T[]> {
   const all: T[] = []
   for (const p of patterns.length > 0 ? patterns : ['']) all.push(...(await listAll(fetchPage, p, fields)))
@@ -88,9 +141,18 @@ export async function list(ctx: CliContext, kind: string | undefined, patterns: 
     case 'replays':
       io.out(formatReplayList(await collect(patterns, (o) => client.listReplays(o), ['task', 'recording', 'status', 'clock', 'date'])))
       return
+    case 'topics': {
+      const topics: ApiTopic[] = []
+      for (const p of patterns.length > 0 ? patterns : ['']) topics.push(...(await client.listTopics(p)))
+      io.out(formatTopicList(topics))
+      return
+    }
+    case 'topic-handlers':
+      io.out(formatTopicHandlerList(await topicHandlerRows(client, patterns)))
+      return
     case undefined:
-      throw new UsageError("Must specify 'tasks', 'templates', 'recordings' or 'replays'", 'list')
+      throw new UsageError("Must specify 'tasks', 'templates', 'recordings', 'replays', 'topics' or 'topic-handlers'", 'list')
     default:
-      throw new Error(`cannot list '${kind}' did you mean 'tasks', 'templates', 'recordings' or 'replays'?`)
+      throw new Error(`cannot list '${kind}' did you mean 'tasks', 'templates', 'recordings', 'replays', 'topics' or 'topic-handlers'?`)
   }
 }

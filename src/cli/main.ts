@@ -16,6 +16,7 @@ import { UsageError, type CliContext, type Io } from './context.js'
 import { defineBatcher, type BatcherFlags } from './define-batcher.js'
 import { defineStreamer, type StreamerFlags } from './define-streamer.js'
 import { defineTemplate, type DefineTemplateFlags } from './define-template.js'
+import { defineTopicHandler } from './define-topic-handler.js'
 import { defineTask, type DefineFlags } from './define.js'
 import { deleteItems } from './delete.js'
 import { disable } from './disable.js'
@@ -30,6 +31,8 @@ import { exportRecording, importRecording, type ImportFlags } from './recording-
 import { reload } from './reload.js'
 import { replay, replayLive, type ReplayFlags, type ReplayLiveFlags } from './replay.js'
 import { showTemplate } from './show-template.js'
+import { showTopicHandler } from './show-topic-handler.js'
+import { showTopic } from './show-topic.js'
 import { show } from './show.js'
 import { stats } from './stats.js'
 import { vars } from './vars.js'
@@ -201,18 +204,22 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
       if (id === undefined || id === '') throw new UsageError('Must provide a template ID.', 'define-template')
       await defineTemplate(ctx, id, { tick: optString(a['tick']), type: optString(a['type']) } satisfies DefineTemplateFlags)
     }))
+    .command('define-topic-handler [args..]', 'Create/update an alert handler for a topic.', {},
+      exec((ctx, a) => defineTopicHandler(ctx, strings(a['args']))))
     .command('enable [ids..]', 'Enable tasks.', {}, exec((ctx, a) => enable(ctx, requireIds(strings(a['ids']), 'enable'))))
     .command('disable [ids..]', 'Disable tasks.', {}, exec((ctx, a) => disable(ctx, requireIds(strings(a['ids']), 'disable'))))
     .command('reload [ids..]', 'Reload tasks.', {}, exec((ctx, a) => reload(ctx, requireIds(strings(a['ids']), 'reload'))))
-    .command('delete [kind] [ids..]', 'Delete tasks or templates.', {}, exec(async (ctx, a) => {
+    .command('delete [kind] [ids..]', 'Delete tasks, templates, recordings, replays, topics or topic-handlers.', {}, exec(async (ctx, a) => {
       const kind = optString(a['kind'])
       if (kind === undefined) throw new UsageError('Must pass at least one ID', 'delete')
       await deleteItems(ctx, kind, strings(a['ids']))
     }))
-    .command('list [kind] [patterns..]', 'List tasks or templates.', {}, exec((ctx, a) => list(ctx, optString(a['kind']), strings(a['patterns']))))
+    .command('list [kind] [patterns..]', 'List tasks, templates, recordings, replays, topics or topic-handlers.', {}, exec((ctx, a) => list(ctx, optString(a['kind']), strings(a['patterns']))))
     .command('show [ids..]', 'Show a task.', (y) => y.options({ replay: { type: 'string' } }),
       exec((ctx, a) => show(ctx, strings(a['ids']), optString(a['replay']))))
     .command('show-template [ids..]', 'Show a template.', {}, exec((ctx, a) => showTemplate(ctx, strings(a['ids']))))
+    .command('show-topic-handler [ids..]', 'Show an alert handler of a topic.', {}, exec((ctx, a) => showTopicHandler(ctx, strings(a['ids']))))
+    .command('show-topic [ids..]', 'Show an alert topic.', {}, exec((ctx, a) => showTopic(ctx, strings(a['ids']))))
     .command('record [kind]', 'Record a stream, a batch task\'s queries or a query.', (y) => y.options({
       task: { type: 'string' },
       duration: { type: 'string' },
