@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
+import { formatTopicHandler } from '../../src/cli/show-topic-handler.js'
 import { startCliEnv, type CliEnv } from './cli-env.js'
 
 // show-topic prints event dates in local time
@@ -232,4 +233,13 @@ t.test('wrong argument counts: exit 2 with the usage', async (t) => {
   const main = await k.kapacitor('help')
   t.match(main.out, /\tdefine-template +Create\/update a template\.\n\tdefine-topic-handler  Create\/update an alert handler for a topic\.\n/)
   t.match(main.out, /\tshow-template +.*\n\tshow-topic-handler    Display detailed information about an alert handler for a topic\.\n\tshow-topic            Display detailed information about an alert topic\.\n/)
+})
+
+t.test('show-topic-handler prints options as Go\'s json.Marshal does: keys sorted as strings, <>& escaped', async (t) => {
+  t.equal(formatTopicHandler('web', {
+    id: 'hook', kind: 'post', match: '"code" >= 500',
+    options: { url: 'http://h/x?a=1&b=<2>', headers: { '9': 'a', '10': 'b' }, timeout: 1.5, 'skip-ssl': false, extra: null },
+  }), 'ID: hook\nTopic: web\nKind: post\nMatch: "code" >= 500\n' +
+    'Options: {"extra":null,"headers":{"10":"b","9":"a"},"skip-ssl":false,"timeout":1.5,"url":"http://h/x?a=1\\u0026b=\\u003c2\\u003e"}\n')
+  t.equal(formatTopicHandler('web', { id: 'h', kind: 'log' }), 'ID: h\nTopic: web\nKind: log\nMatch: \nOptions: null\n', 'no options: null, as Go prints a nil map')
 })
