@@ -74,7 +74,7 @@ export async function deleteItems(ctx: CliContext, kind: string, args: readonly 
     await (kind === 'topics' ? deleteTopics(ctx, args) : deleteTopicHandlers(ctx, args))
     return
   }
-  if (!isKind(kind)) throw new Error(`cannot delete '${kind}' did you mean 'tasks', 'templates', 'recordings' or 'replays'?`)
+  if (!isKind(kind)) throw new Error(`cannot delete '${kind}' did you mean 'tasks', 'templates', 'recordings', 'replays', 'topics' or 'topic-handlers'?`)
   if (args.length === 0) throw new UsageError('Must pass at least one ID', 'delete')
   await deletePaths(ctx, (await select(ctx.client, kind, args)).map((item) => item.path))
 }

@@ -253,7 +253,7 @@ t.test('delete tasks: IDs and globs; deleting what does not exist is not an erro
   t.same([...fake.tasks.keys()], ['b'])
   const wrong = await cli(fake.url, 'delete', 'taks', 'b')
   t.equal(wrong.code, 1)
-  t.equal(wrong.err, "cannot delete 'taks' did you mean 'tasks', 'templates', 'recordings' or 'replays'?\n")
+  t.equal(wrong.err, "cannot delete 'taks' did you mean 'tasks', 'templates', 'recordings', 'replays', 'topics' or 'topic-handlers'?\n")
 })
 
 t.test('list tasks with patterns; show prints the task; show of a missing task is the server\'s error', async (t) => {
