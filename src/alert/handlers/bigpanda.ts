@@ -15,7 +15,7 @@ import { goJSON as goValueJSON, type GoTemplate } from '../template/index.js'
 import { propCalls } from '../../pipeline/props.js'
 import type { HandlerDefinition } from './definition.js'
 import {
-  compact, enabledSection, eventTemplateData, goJSON, handlerTemplate, post, sortedMap, str, tickStr, undeliverable, type Section,
+  compact, enabledSection, eventTemplateData, goJSON, handlerTemplate, post, requireUrl, sortedMap, str, tickStr, undeliverable, type Section,
 } from './service-common.js'
 
 export const BIGPANDA_URL = 'https://api.bigpanda.io/data/v2/alerts'
@@ -111,13 +111,7 @@ export const bigPandaDefinition: HandlerDefinition = {
     if (token === '') throw new Error('bigpanda: no token configured ([bigpanda] token)')
     const appKey = str(o, 'app-key') || str(c, 'app-key')
     if (appKey === '') throw new Error('bigpanda: no app-key configured ([bigpanda] app-key or the handler\'s app-key)')
-    const url = str(o, 'url') || str(c, 'url', BIGPANDA_URL)
-    if (url === '') throw new Error('bigpanda: no url configured ([bigpanda] url)')
-    try {
-      new URL(url)
-    } catch {
-      throw new Error(`bigpanda: invalid url ${JSON.stringify(url)}`)
-    }
+    const url = requireUrl('bigpanda', str(o, 'url') || str(c, 'url', BIGPANDA_URL))
     const auto = autoAttributes(c['auto-attributes'])
     const settings: BigPandaSettings = {
       appKey, primaryProperty: str(o, 'primary-property'), secondaryProperty: str(o, 'secondary-property'),

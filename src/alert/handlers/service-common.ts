@@ -146,6 +146,17 @@ export interface PostOptions {
 }
 
 /** One POST attempt; throws with the service's name, the status and the body on an unexpected status. */
+/** A handler's required URL: the clear error when it is missing or not a URL. */
+export function requireUrl(kind: string, url: string, what = 'url', where = `[${kind}] ${what}`): string {
+  if (url === '') throw new Error(`${kind}: no ${what} configured (${where})`)
+  try {
+    new URL(url)
+  } catch {
+    throw new Error(`${kind}: invalid ${what} ${JSON.stringify(url)}`)
+  }
+  return url
+}
+
 export async function post(kind: string, url: string, body: string, signal: AbortSignal, opts: PostOptions = {}): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',

@@ -15,7 +15,7 @@ import { goStringMap, goStruct, type GoTemplate } from '../template/index.js'
 import { propCalls } from '../../pipeline/props.js'
 import type { HandlerDefinition } from './definition.js'
 import { eventFields } from './bigpanda.js'
-import { compact, enabledSection, goJSON, handlerTemplate, post, sortedMap, str, tickStr, undeliverable, type Section } from './service-common.js'
+import { compact, enabledSection, goJSON, handlerTemplate, post, requireUrl, sortedMap, str, tickStr, undeliverable, type Section } from './service-common.js'
 
 const SEVERITY: Record<AlertLevel, string> = { OK: '5', INFO: '5', WARNING: '4', CRITICAL: '1' }
 
@@ -87,13 +87,7 @@ export const serviceNowDefinition: HandlerDefinition = {
   create(options: HandlerOptions, ctx): AlertHandler {
     const o = options as Section
     const c = enabledSection(ctx, 'servicenow')
-    const url = str(o, 'url') || str(c, 'url')
-    if (url === '') throw new Error('servicenow: no url configured ([servicenow] url)')
-    try {
-      new URL(url)
-    } catch {
-      throw new Error(`servicenow: invalid url ${JSON.stringify(url)}`)
-    }
+    const url = requireUrl('servicenow', str(o, 'url') || str(c, 'url'))
     const auth = basicAuth(str(o, 'username') || str(c, 'username'), str(o, 'password') || str(c, 'password'))
     const source = str(o, 'source') || str(c, 'source')
     const tmpl = (what: string, key: string): GoTemplate => handlerTemplate('servicenow', what, str(o, key))

@@ -1,7 +1,7 @@
 /** `.teams()` / kind `teams`: Kapacitor's services/teams — a MessageCard to the channel's webhook. */
 import type { AlertEvent, AlertHandler, AlertLevel, HandlerOptions } from '../types.js'
 import type { HandlerDefinition } from './definition.js'
-import { compact, enabledSection, goJSON, post, str, tickStr, type Section } from './service-common.js'
+import { compact, enabledSection, goJSON, post, requireUrl, str, tickStr, type Section } from './service-common.js'
 
 const SUMMARY_CUTOFF = 70
 
@@ -38,13 +38,7 @@ export const teamsDefinition: HandlerDefinition = {
   fromTick: (h) => compact({ 'channel-url': tickStr(h, 'channelURL') }),
   create(options: HandlerOptions, ctx): AlertHandler {
     const c = enabledSection(ctx, 'teams')
-    const url = str(options as Section, 'channel-url') || str(c, 'channel-url')
-    if (url === '') throw new Error('teams: no channel-url configured ([teams] channel-url or handler channel-url)')
-    try {
-      new URL(url)
-    } catch {
-      throw new Error(`teams: invalid channel-url ${JSON.stringify(url)}`)
-    }
+    const url = requireUrl('teams', str(options as Section, 'channel-url') || str(c, 'channel-url'), 'channel-url', '[teams] channel-url or handler channel-url')
     return { kind: 'teams', handle: (e, signal) => post('teams', url, teamsCard(e), signal, { ok: [200, 204] }) }
   },
 }

@@ -15,7 +15,7 @@ import { GoDuration, GoTime, goStringMap, goStruct, type GoTemplate } from '../t
 import { propCalls, propValue } from '../../pipeline/props.js'
 import type { HandlerDefinition } from './definition.js'
 import { basicAuth, cutBytes } from './servicenow.js'
-import { compact, enabledSection, goJSON, handlerTemplate, post, RawJSON, sortedMap, str, tickStr, undeliverable, type Section } from './service-common.js'
+import { compact, enabledSection, goJSON, handlerTemplate, post, RawJSON, requireUrl, sortedMap, str, tickStr, undeliverable, type Section } from './service-common.js'
 
 export const ZENOSS_URL = 'https://tenant.zenoss.io:8080/zport/dmd/evconsole_router'
 
@@ -151,13 +151,7 @@ export const zenossDefinition: HandlerDefinition = {
   create(options: HandlerOptions, ctx): AlertHandler {
     const o = options as Section
     const c = enabledSection(ctx, 'zenoss')
-    const url = str(o, 'url') || str(c, 'url', ZENOSS_URL)
-    if (url === '') throw new Error('zenoss: no url configured ([zenoss] url)')
-    try {
-      new URL(url)
-    } catch {
-      throw new Error(`zenoss: invalid url ${JSON.stringify(url)}`)
-    }
+    const url = requireUrl('zenoss', str(o, 'url') || str(c, 'url', ZENOSS_URL))
     const auth = basicAuth(str(o, 'username') || str(c, 'username'), str(o, 'password') || str(c, 'password'))
     const optTid = tidOf(o['tid'])
     const settings: ZenossSettings = {
