@@ -1,4 +1,4 @@
-/** The service handlers: email (smtp), slack, teams, discord, telegram, pagerDuty (v1), pagerDuty2, opsGenie2, victorOps, alerta, sensu, pushover, mqtt, bigPanda, serviceNow, zenoss. */
+/** The service handlers: email (smtp), slack, teams, discord, telegram, pagerDuty (v1), pagerDuty2, opsGenie2, victorOps, alerta, sensu, pushover, mqtt, snmpTrap, bigPanda, serviceNow, zenoss. */
 import type { HandlerDefinition } from './definition.js'
 import { alertaDefinition } from './alerta.js'
 import { bigPandaDefinition } from './bigpanda.js'
@@ -12,6 +12,7 @@ import { sensuDefinition } from './sensu.js'
 import { serviceNowDefinition } from './servicenow.js'
 import { slackDefinition } from './slack.js'
 import { smtpDefinition } from './smtp.js'
+import { snmpTrapDefinition } from './snmptrap.js'
 import { teamsDefinition } from './teams.js'
 import { telegramDefinition } from './telegram.js'
 import { victorOpsDefinition } from './victorops.js'
@@ -20,5 +21,5 @@ import { zenossDefinition } from './zenoss.js'
 export const SERVICE_HANDLERS: readonly HandlerDefinition[] = [
   smtpDefinition, slackDefinition, mqttDefinition, pagerDutyDefinition, pagerDuty2Definition, opsGenie2Definition,
   teamsDefinition, discordDefinition, telegramDefinition, victorOpsDefinition,
-  alertaDefinition, sensuDefinition, pushoverDefinition, bigPandaDefinition, serviceNowDefinition, zenossDefinition,
+  alertaDefinition, sensuDefinition, pushoverDefinition, snmpTrapDefinition, bigPandaDefinition, serviceNowDefinition, zenossDefinition,
 ]

@@ -12,7 +12,7 @@ function handlersOf(chain: string): readonly HandlerInstance[] {
 }
 
 t.test('each service handler is the one its TICKscript spec names (tick name and kind)', async (t) => {
-  t.equal(SERVICE_HANDLERS.length, 16)
+  t.equal(SERVICE_HANDLERS.length, 17)
   for (const def of SERVICE_HANDLERS) {
     const spec = ALERT_HANDLERS.find((s) => s.name === def.tickName)
     t.ok(spec, `${def.tickName} is an alert handler property`)
