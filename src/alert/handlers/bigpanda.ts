@@ -15,7 +15,7 @@ import { goJSON as goValueJSON, type GoTemplate } from '../template/index.js'
 import { propCalls } from '../../pipeline/props.js'
 import type { HandlerDefinition } from './definition.js'
 import {
-  compact, enabledSection, eventTemplateData, goJSON, handlerTemplate, post, requireUrl, sortedMap, str, tickStr, undeliverable, type Section,
+  compact, enabledSection, eventFields, eventTemplateData, goJSON, handlerTemplate, post, requireUrl, sortedMap, str, tickStr, undeliverable, type Section,
 } from './service-common.js'
 
 export const BIGPANDA_URL = 'https://api.bigpanda.io/data/v2/alerts'
@@ -32,16 +32,6 @@ export function htmlUnescape(s: string): string {
     }
     return named[ref] ?? m
   })
-}
-
-/** The fields of the point that fired (the event's own, else its first data row). */
-export function eventFields(e: AlertEvent): Record<string, unknown> {
-  if (e.fields) return { ...e.fields }
-  const out: Record<string, unknown> = {}
-  const row = e.data[0]
-  const values = row?.values[0]
-  if (row && values) for (let i = 1; i < row.columns.length; i++) out[row.columns[i]!] = values[i]
-  return out
 }
 
 export interface BigPandaSettings {

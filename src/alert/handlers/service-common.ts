@@ -4,7 +4,7 @@
  */
 import { resultJSON } from '../../pipeline/result-json.js'
 import type { HandlerInstance, TickValue } from '../../nodes/define-node.js'
-import { propValue } from '../../pipeline/props.js'
+import { propCalls, propValue } from '../../pipeline/props.js'
 import type { AlertEvent, HandlerOptions } from '../types.js'
 import { compileGoTemplate, GoDuration, GoTime, goStringMap, goStruct, type GoTemplate } from '../template/index.js'
 import type { HandlerContext } from './definition.js'
@@ -187,6 +187,28 @@ export function groupIdOf(e: AlertEvent): string {
   return keys.length === 0 ? 'nil' : keys.map((k) => `${k}=${e.tags[k]!}`).join(',')
 }
 
+/** The event's fields: its own, or (an event made by a topic) its first data row's. */
+export function eventFields(e: AlertEvent): Record<string, unknown> {
+  if (e.fields) return { ...e.fields }
+  const out: Record<string, unknown> = {}
+  const row = e.data[0]
+  const values = row?.values[0]
+  if (row && values) for (let i = 1; i < row.columns.length; i++) out[row.columns[i]!] = values[i]
+  return out
+}
+
+/** Go's `text[:max]`: the first `max` bytes of the UTF-8 text (a cut character becomes U+FFFD, as Go's encoder writes it). */
+export function cutBytes(text: string, max: number): string {
+  const b = Buffer.from(text, 'utf8')
+  return b.length <= max ? text : b.subarray(0, max).toString('utf8')
+}
+
+/** A Basic auth header, when both parts are set. */
+export function basicAuth(username: string, password: string): Record<string, string> {
+  if (username === '' || password === '') return {}
+  return { Authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}` }
+}
+
 /**
  * Kapacitor's alert.Event.TemplateData(): what handler templates see — `.Name .TaskName
  * .Group .Tags .ID .Fields .Level .Time .Duration .Message .Details`, from the event's own
@@ -195,18 +217,42 @@ export function groupIdOf(e: AlertEvent): string {
  */
 export function eventTemplateData(e: AlertEvent): object {
   const row = e.data[0]
-  let fields: Record<string, unknown>
-  if (e.fields) fields = { ...e.fields }
-  else {
-    fields = {}
-    const values = row?.values[0]
-    if (row && values) for (let i = 1; i < row.columns.length; i++) fields[row.columns[i]!] = values[i]
-  }
+  const fields = eventFields(e)
   return goStruct({
     Name: e.name ?? row?.name ?? '', TaskName: e.taskName, Group: e.group ?? groupIdOf(e), Tags: goStringMap({ ...e.tags }),
     ID: e.id, Fields: fields, Level: e.level, Time: new GoTime(e.time), Duration: new GoDuration(e.duration),
     Message: e.message, Details: e.details,
   })
+}
+
+/** A TICKscript property called as `.name('key', 'value')` any number of times, as a key → value map. */
+export function tickStringPairs(h: HandlerInstance, prop: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of propCalls(h, prop)) if (k?.type === 'string' && v?.type === 'string') out[k.value] = v.value
+  return out
+}
+
+/** An option's key → value map whose string values are templates (compiled once); other values pass as they are. */
+export interface TemplateMap {
+  readonly size: number
+  render(data: object): Record<string, unknown>
+}
+
+export function templateMap(kind: string, what: string, raw: unknown): TemplateMap {
+  const entries: Array<[string, GoTemplate | undefined, unknown]> = []
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      entries.push([k, typeof v === 'string' ? handlerTemplate(kind, `${what}.${k}`, v) : undefined, v])
+    }
+  }
+  return {
+    size: entries.length,
+    render(data) {
+      const out: Record<string, unknown> = {}
+      for (const [k, t, v] of entries) out[k] = t ? t.execute(data) : v
+      return out
+    },
+  }
 }
 
 /**

@@ -12,24 +12,10 @@
 import { Buffer } from 'node:buffer'
 import type { AlertEvent, AlertHandler, AlertLevel, HandlerOptions } from '../types.js'
 import { goStringMap, goStruct, type GoTemplate } from '../template/index.js'
-import { propCalls } from '../../pipeline/props.js'
 import type { HandlerDefinition } from './definition.js'
-import { eventFields } from './bigpanda.js'
-import { compact, enabledSection, goJSON, handlerTemplate, post, requireUrl, sortedMap, str, tickStr, undeliverable, type Section } from './service-common.js'
+import { basicAuth, compact, cutBytes, enabledSection, eventFields, goJSON, handlerTemplate, post, requireUrl, sortedMap, str, templateMap, tickStr, tickStringPairs, undeliverable, type Section } from './service-common.js'
 
 const SEVERITY: Record<AlertLevel, string> = { OK: '5', INFO: '5', WARNING: '4', CRITICAL: '1' }
-
-/** Go's `text[:max]`: the first `max` bytes of the UTF-8 text (a cut character becomes U+FFFD, as Go's encoder writes it). */
-export function cutBytes(text: string, max: number): string {
-  const b = Buffer.from(text, 'utf8')
-  return b.length <= max ? text : b.subarray(0, max).toString('utf8')
-}
-
-/** Basic auth header, when both parts are set. */
-export function basicAuth(username: string, password: string): Record<string, string> {
-  if (username === '' || password === '') return {}
-  return { Authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}` }
-}
 
 export interface ServiceNowRendered {
   readonly source: string
@@ -69,8 +55,7 @@ export const serviceNowDefinition: HandlerDefinition = {
   kind: 'servicenow',
   tickName: 'serviceNow',
   fromTick: (h) => {
-    const info: Record<string, string> = {}
-    for (const [k, v] of propCalls(h, 'additionalInfo')) if (k?.type === 'string' && v?.type === 'string') info[k.value] = v.value
+    const info = tickStringPairs(h, 'additionalInfo')
     return compact({
       url: tickStr(h, 'URL'),
       username: tickStr(h, 'username'),
@@ -96,13 +81,7 @@ export const serviceNowDefinition: HandlerDefinition = {
     const resource = tmpl('resource', 'resource')
     const metricName = tmpl('metricName', 'metricName')
     const messageKey = tmpl('messageKey', 'messageKey')
-    const rawInfo = o['additional_info']
-    const info: Array<[string, GoTemplate | string]> = []
-    if (rawInfo && typeof rawInfo === 'object' && !Array.isArray(rawInfo)) {
-      for (const [k, v] of Object.entries(rawInfo as Record<string, unknown>)) {
-        info.push([k, typeof v === 'string' ? handlerTemplate('servicenow', `additional_info.${k}`, v) : String(v)])
-      }
-    }
+    const info = templateMap('servicenow', 'additional_info', o['additional_info'])
     return {
       kind: 'servicenow',
       async handle(e, signal) {
@@ -110,9 +89,9 @@ export const serviceNowDefinition: HandlerDefinition = {
         try {
           const td = templateData(e)
           let additionalInfo: Record<string, string> | undefined
-          if (info.length > 0) {
+          if (info.size > 0) {
             additionalInfo = {}
-            for (const [k, t] of info) additionalInfo[k] = typeof t === 'string' ? t : t.execute(td)
+            for (const [k, v] of Object.entries(info.render(td))) additionalInfo[k] = String(v)
           }
           r = {
             source, node: node.execute(td), type: type.execute(td), resource: resource.execute(td),

@@ -12,10 +12,9 @@
  */
 import type { AlertEvent, AlertHandler, AlertLevel, HandlerOptions } from '../types.js'
 import { GoDuration, GoTime, goStringMap, goStruct, type GoTemplate } from '../template/index.js'
-import { propCalls, propValue } from '../../pipeline/props.js'
+import { propValue } from '../../pipeline/props.js'
 import type { HandlerDefinition } from './definition.js'
-import { basicAuth, cutBytes } from './servicenow.js'
-import { compact, enabledSection, goJSON, handlerTemplate, post, RawJSON, requireUrl, sortedMap, str, tickStr, undeliverable, type Section } from './service-common.js'
+import { basicAuth, compact, cutBytes, enabledSection, goJSON, handlerTemplate, post, RawJSON, requireUrl, templateMap, tickStringPairs, sortedMap, str, tickStr, undeliverable, type Section } from './service-common.js'
 
 export const ZENOSS_URL = 'https://tenant.zenoss.io:8080/zport/dmd/evconsole_router'
 
@@ -127,8 +126,7 @@ export const zenossDefinition: HandlerDefinition = {
   kind: 'zenoss',
   tickName: 'zenoss',
   fromTick: (h) => {
-    const custom: Record<string, string> = {}
-    for (const [k, v] of propCalls(h, 'customField')) if (k?.type === 'string' && v?.type === 'string') custom[k.value] = v.value
+    const custom = tickStringPairs(h, 'customField')
     const tid = propValue(h, 'tid')
     return compact({
       url: tickStr(h, 'URL'),
@@ -170,22 +168,14 @@ export const zenossDefinition: HandlerDefinition = {
     const evclass = tmpl('evclass', 'eventClass', 'evclass')
     const message = tmpl('message', 'message')
     const collector = tmpl('collector', 'collector')
-    const rawCustom = o['customField']
-    const custom: Array<[string, GoTemplate | unknown]> = []
-    if (rawCustom && typeof rawCustom === 'object' && !Array.isArray(rawCustom)) {
-      for (const [k, v] of Object.entries(rawCustom as Record<string, unknown>)) {
-        custom.push([k, typeof v === 'string' ? handlerTemplate('zenoss', `customData.${k}`, v) : v])
-      }
-    }
-    const isTemplate = (x: unknown): x is GoTemplate => typeof x === 'object' && x !== null && typeof (x as GoTemplate).execute === 'function'
+    const custom = templateMap('zenoss', 'customData', o['customField'])
     return {
       kind: 'zenoss',
       async handle(e, signal) {
         let r: ZenossRendered
         try {
           const td = templateData(e)
-          const customFields: Record<string, unknown> = {}
-          for (const [k, v] of custom) customFields[k] = isTemplate(v) ? v.execute(td) : v
+          const customFields = custom.render(td)
           r = {
             summary: summary.execute(td), device: device.execute(td), component: component.execute(td),
             evclasskey: evclasskey.execute(td), evclass: evclass.execute(td), message: message.execute(td),
