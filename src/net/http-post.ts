@@ -19,10 +19,18 @@ export interface PostRequest {
   readonly body: string
   readonly signal: AbortSignal
   readonly captureErrorBody: boolean
+  /** characters of an error body kept (default 64 KiB) */
+  readonly captureMax?: number
   readonly egress?: EgressPolicy
+  /** https: accept any certificate (`skipSSLVerification`) */
+  readonly skipTlsVerification?: boolean
+  /**
+   * A connection of its own, closed once the status is in (an alert endpoint that never
+   * ends its body must not hold anything); default: the shared keep-alive agent.
+   */
+  readonly ownConnection?: boolean
 }
 
-/** bytes of an error body kept */
 const CAPTURE_MAX = 64 * 1024
 
 export function httpPost(r: PostRequest): Promise<PostAnswer> {
@@ -36,23 +44,27 @@ export function httpPost(r: PostRequest): Promise<PostAnswer> {
     return Promise.reject(err)
   }
   const mod = url.protocol === 'https:' ? https : http
+  const max = r.captureMax ?? CAPTURE_MAX
   return new Promise<PostAnswer>((resolve, reject) => {
     const req = mod.request(url, {
       method: 'POST',
       headers: { ...r.headers, 'Content-Length': String(Buffer.byteLength(r.body)) },
       signal: r.signal,
       ...(egress.restricted ? { lookup: egress.lookup } : {}),
+      ...(r.ownConnection ? { agent: false } : {}),
+      ...(url.protocol === 'https:' && r.skipTlsVerification ? { rejectUnauthorized: false } : {}),
     }, (res) => {
       const status = res.statusCode ?? 0
       if (Math.trunc(status / 100) === 2 || !r.captureErrorBody) {
-        // the body is not needed: drain it so the connection can be reused
-        res.resume()
+        // the body is not needed: the status decides, without waiting for a body that may never end
+        if (r.ownConnection) res.destroy()
+        else res.resume()
         resolve({ status, body: undefined })
         return
       }
       let text = ''
       res.setEncoding('utf8')
-      res.on('data', (d: string) => { if (text.length < CAPTURE_MAX) text += d.slice(0, CAPTURE_MAX - text.length) })
+      res.on('data', (d: string) => { if (text.length < max) text += d.slice(0, max - text.length) })
       res.on('error', reject)
       res.on('end', () => resolve({ status, body: text }))
     })

@@ -15,8 +15,6 @@
  * the httpPost node, not to this handler.
  */
 import { readFileSync } from 'node:fs'
-import * as http from 'node:http'
-import * as https from 'node:https'
 import type { HandlerInstance } from '../../nodes/define-node.js'
 import { propCalls, propDuration, propFlag, tickString } from '../../pipeline/props.js'
 import { parseGoDuration, formatGoDuration } from '../../server/config.js'
@@ -25,7 +23,8 @@ import { compileGoTemplate, GoDuration, GoTime, goStringMap, goStruct, type GoTe
 import { eventJSON, type AlertEvent, type AlertHandler, type HandlerOptions } from '../types.js'
 import type { HandlerContext, HandlerDefinition } from './definition.js'
 import { compact, tickStr, type Section } from './service-common.js'
-import { EgressRefusedError, OPEN_EGRESS, type EgressPolicy } from '../../net/egress.js'
+import { EgressRefusedError, type EgressPolicy } from '../../net/egress.js'
+import { httpPost } from '../../net/http-post.js'
 
 export interface PostConfig {
   readonly url: string
@@ -218,8 +217,7 @@ export class PostHandler implements AlertHandler {
 }
 
 /** One POST; resolves on 2xx, rejects otherwise (status, and the body with capture-response). */
-export function postOnce(c: PostConfig, body: string, outer: AbortSignal, contentType: string | null = 'application/json'): Promise<void> {
-  const url = new URL(c.url)
+export async function postOnce(c: PostConfig, body: string, outer: AbortSignal, contentType: string | null = 'application/json'): Promise<void> {
   const signal = c.timeoutMs > 0 ? AbortSignal.any([outer, AbortSignal.timeout(c.timeoutMs)]) : outer
   // Kapacitor's order: basic auth, then the headers (a header named Authorization wins), then Content-Type
   const headers = new Map<string, [string, string]>()
@@ -227,43 +225,21 @@ export function postOnce(c: PostConfig, body: string, outer: AbortSignal, conten
   if (c.basicAuth) set('Authorization', 'Basic ' + Buffer.from(`${c.basicAuth.username}:${c.basicAuth.password}`).toString('base64'))
   for (const [k, v] of Object.entries(c.headers)) set(k, v)
   if (contentType) set('Content-Type', contentType)
-  set('Content-Length', String(Buffer.byteLength(body)))
-  const mod = url.protocol === 'https:' ? https : http
-  const egress = c.egress ?? OPEN_EGRESS
-  // a refused address never becomes reachable: the event is dropped (and logged), not retried
+  let answer
   try {
-    egress.checkHost(url.hostname)
+    answer = await httpPost({
+      url: c.url, headers: Object.fromEntries(headers.values()), body, signal,
+      captureErrorBody: c.captureResponse, captureMax: CAPTURE_MAX, ownConnection: true,
+      skipTlsVerification: c.skipSSLVerification, ...(c.egress ? { egress: c.egress } : {}),
+    })
   } catch (err) {
-    return Promise.reject(new UndeliverableError(`post: ${(err as Error).message}`))
+    // a refused address never becomes reachable: the event is dropped (and logged), not retried
+    if (err instanceof EgressRefusedError) throw new UndeliverableError(`post: ${err.message}`)
+    throw err
   }
-  return new Promise<void>((resolve, reject) => {
-    const req = mod.request(url, {
-      method: 'POST', headers: Object.fromEntries(headers.values()), signal, agent: false,
-      ...(egress.restricted ? { lookup: egress.lookup } : {}),
-      ...(url.protocol === 'https:' && c.skipSSLVerification ? { rejectUnauthorized: false } : {}),
-    }, (res) => {
-      const status = res.statusCode ?? 0
-      const fail = (detail: string): void => reject(new Error(`post: ${c.url} returned HTTP ${status}: ${detail}`))
-      // the status decides: a 2xx is delivered without waiting for a body that may never end
-      const ok = status >= 200 && status < 300
-      if (ok || !c.captureResponse) {
-        res.destroy()
-        if (ok) resolve()
-        else fail('use .captureResponse() to capture the HTTP response')
-        return
-      }
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (d: string) => { if (text.length < CAPTURE_MAX) text += d.slice(0, CAPTURE_MAX - text.length) })
-      res.on('error', reject)
-      res.on('end', () => fail(text))
-    })
-    req.on('error', (err) => {
-      if (err instanceof EgressRefusedError) reject(new UndeliverableError(`post: ${err.message}`))
-      else reject(signal.aborted && signal.reason instanceof Error ? signal.reason : err)
-    })
-    req.end(body)
-  })
+  const { status } = answer
+  if (status >= 200 && status < 300) return
+  throw new Error(`post: ${c.url} returned HTTP ${status}: ${answer.body ?? 'use .captureResponse() to capture the HTTP response'}`)
 }
 
 export const postDefinition: HandlerDefinition = {
