@@ -44,8 +44,6 @@ export class NodeCell implements NodeStatsView {
   readonly children: Array<{ cell: NodeCell; parentIndex: number; processed: number }> = []
   readonly groupStates: Array<GroupStates<unknown>> = []
   readonly counters = new Map<string, SimpleCounter>()
-  /** a source that produces its own input (a query node): each batch it emits is also counted as collected */
-  collectsOwnOutput = false
   /** per-group emitted counts, kept only when a `stats` node watches this node */
   trackGroups = false
   private readonly byGroup = new Map<string, { group: Group; emitted: number }>()
@@ -99,7 +97,6 @@ export class NodeCell implements NodeStatsView {
 
   emit(msg: Message): void {
     this.emitted++
-    if (this.collectsOwnOutput) this.collected++
     if (this.trackGroups && msg.kind !== 'barrier' && msg.kind !== 'deleteGroup') {
       const e = this.byGroup.get(msg.group.id)
       if (e) e.emitted++

@@ -136,8 +136,6 @@ export class TaskExecution {
       if (!create) throw new TaskStartError(`${n.name}: the ${n.type} node cannot run in this version`)
       const cell = this.cells.get(n.name)!
       cell.runtime = create(n, this.contextFor(n, cell)) as NodeRuntime
-      // a query node is fed by its own queries (Kapacitor collects them on the node's input edge)
-      cell.collectsOwnOutput = isBatchSource(cell.runtime)
     }
   }
 
@@ -151,7 +149,8 @@ export class TaskExecution {
       logger: cell.logger,
       clock: this.opts.clock,
       services: this.opts.services,
-      emit: (msg) => cell.emit(msg),
+      // a query node is fed by its own queries: Kapacitor counts them as collected on its input edge
+      emit: node.type === 'query' ? (msg) => { cell.collected++; cell.emit(msg) } : (msg) => cell.emit(msg),
       error: (err, detail) => cell.error(err, detail),
       groups: <S>(create: (g: typeof NIL_GROUP) => S) => {
         const gs = new GroupStates<S>(create)
